@@ -1,0 +1,43 @@
+import type { NhiId, Severity } from '../model.js';
+
+/** What an offline validator concluded. Rejected matches are dropped: they are not secrets. */
+export type Validation =
+  | { valid: true; detail: string; account?: string; identifier?: string }
+  | { valid: false; reason: string };
+
+export interface MatchContext {
+  /** The whole text the match came from, for validators that need surrounding structure. */
+  text: string;
+  index: number;
+  groups: Record<string, string | undefined>;
+}
+
+export type Validator = (secret: string, ctx: MatchContext) => Validation;
+
+/**
+ * A detection rule is data: tests run its examples, the config can add more of the same shape.
+ * `pattern` must name the captured credential `secret` and must not be able to backtrack
+ * catastrophically: bounded quantifiers only, no nested repetition.
+ */
+export interface Rule {
+  id: string;
+  title: string;
+  severity: Severity;
+  provider: string;
+  /** Lower-case literals; the pattern only runs on text containing at least one. */
+  keywords: string[];
+  pattern: RegExp;
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  minEntropy?: number;
+  validate?: Validator;
+  /** Placeholder filtering is on by default; rules whose secrets are structural (PEM) opt out. */
+  allowPlaceholders?: boolean;
+  nhi?: NhiId[];
+  /** How to revoke this kind of credential at its provider. */
+  revoke?: string;
+  examples: { positive: string[]; negative: string[] };
+}
+
+export function defineRules(rules: Rule[]): Rule[] {
+  return rules;
+}

@@ -1,0 +1,197 @@
+// The one report model every writer (text, json, jsonl, sarif, later csv/markdown/html) renders.
+// Secret findings from `scan` and cloud findings from `aws` sit side by side so `audit` can join them.
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+
+export function severityRank(s: Severity): number {
+  return SEVERITY_RANK[s];
+}
+
+export function isSeverity(s: string): s is Severity {
+  return (SEVERITIES as readonly string[]).includes(s);
+}
+
+/** True when `s` is at or above `threshold`. */
+export function atLeast(s: Severity, threshold: Severity): boolean {
+  return SEVERITY_RANK[s] >= SEVERITY_RANK[threshold];
+}
+
+/** OWASP Non-Human Identities Top 10, 2025 edition. */
+export const NHI_IDS = ['NHI1', 'NHI2', 'NHI3', 'NHI4', 'NHI5', 'NHI6', 'NHI7', 'NHI8', 'NHI9', 'NHI10'] as const;
+export type NhiId = (typeof NHI_IDS)[number];
+
+export type FindingKind =
+  | 'secret' // a credential value found in content
+  | 'sensitive-file' // a file whose presence alone is the leak
+  | 'cloud' // a risk on a live cloud identity or credential
+  | 'leak'; // a leaked credential joined with its live cloud state
+
+export interface Remediation {
+  hint: string;
+  /** The nhiscan (or provider) command that would fix it, when there is one. */
+  command?: string;
+}
+
+export interface SourceLocation {
+  path: string;
+  /** 1-based; 0 when the finding concerns the whole file. */
+  line: number;
+  /** 1-based, in characters. */
+  column: number;
+  blob?: string;
+  commit?: string;
+  author?: string;
+  email?: string;
+  date?: string;
+  message?: string;
+}
+
+export interface Occurrences {
+  /** Commits that introduced the secret (at any path). */
+  commits: number;
+  paths: number;
+  blobs: number;
+  /** First introduction at each path, oldest first; capped to keep reports small. */
+  locations: SourceLocation[];
+}
+
+export interface DecodeStep {
+  encoding: 'base64' | 'percent';
+  /** Offsets (in characters) of the encoded span in the enclosing text. */
+  start: number;
+  end: number;
+}
+
+interface FindingBase {
+  kind: FindingKind;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  nhi: NhiId[];
+  /** Stable identity of the finding, independent of line numbers. */
+  fingerprint: string;
+  /** 0 to 100; higher is worse. Set by scoring. */
+  risk?: number;
+  remediation?: Remediation;
+}
+
+export interface SecretFinding extends FindingBase {
+  kind: 'secret' | 'sensitive-file';
+  provider: string;
+  /** Redacted unless the user asked for --show-secrets. */
+  secret: string;
+  location: SourceLocation;
+  occurrences: Occurrences;
+  /** Still present in HEAD's tree; null when the source has no history (directory, stdin, staged). */
+  inHead: boolean | null;
+  /** What was checked offline, e.g. "checksum ok", "aws account 123456789012", "parsed RSA 2048". */
+  validation: string | null;
+  /** Public identifier that goes with the secret (e.g. an AWS access key id), safe to print. */
+  identifier?: string;
+  /** AWS account id decoded offline from a key id. */
+  account?: string;
+  decoded?: DecodeStep[];
+}
+
+export type IdentityKind =
+  | 'human-user'
+  | 'service-user'
+  | 'workload-role'
+  | 'federated-role'
+  | 'cross-account-role'
+  | 'service-linked-role'
+  | 'ai-agent-role'
+  | 'root'
+  | 'secret';
+
+export type CredentialKind =
+  | 'access-key'
+  | 'console-password'
+  | 'signing-certificate'
+  | 'secrets-manager-secret'
+  | 'role-session';
+
+export interface IdentityRef {
+  arn: string;
+  name: string;
+  kind: IdentityKind;
+}
+
+export interface CredentialRef {
+  kind: CredentialKind;
+  id: string;
+}
+
+export type Evidence = Record<string, string | number | boolean | null | string[]>;
+
+export interface CloudFinding extends FindingBase {
+  kind: 'cloud' | 'leak';
+  identity: IdentityRef;
+  credential?: CredentialRef;
+  evidence: Evidence;
+}
+
+export type Finding = SecretFinding | CloudFinding;
+
+export function isSecretFinding(f: Finding): f is SecretFinding {
+  return f.kind === 'secret' || f.kind === 'sensitive-file';
+}
+
+/** Something the tool could not read. Any gap makes the run incomplete (exit 3). */
+export interface CoverageGap {
+  scope: string;
+  reason: string;
+}
+
+export interface ScanStats {
+  blobs: number;
+  bytes: number;
+  commits?: number;
+  skippedBinary: number;
+  skippedLarge: number;
+  suppressed: number;
+}
+
+export interface Summary {
+  total: number;
+  bySeverity: Record<Severity, number>;
+  byNhi: Partial<Record<NhiId, number>>;
+  byRule: Record<string, number>;
+  scan?: ScanStats;
+  durationMs: number;
+}
+
+export interface Report {
+  tool: 'nhiscan';
+  version: string;
+  target: string;
+  generatedAt: string;
+  summary: Summary;
+  findings: Finding[];
+  coverage: { complete: boolean; gaps: CoverageGap[] };
+}
+
+export function summarize(findings: Finding[], durationMs: number, scan?: ScanStats): Summary {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byNhi: Partial<Record<NhiId, number>> = {};
+  const byRule: Record<string, number> = {};
+  for (const f of findings) {
+    bySeverity[f.severity]++;
+    for (const n of f.nhi) byNhi[n] = (byNhi[n] ?? 0) + 1;
+    byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+  }
+  return { total: findings.length, bySeverity, byNhi, byRule, ...(scan ? { scan } : {}), durationMs };
+}
+
+/** Worst first; ties broken by risk, then by rule id and fingerprint so output is deterministic. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    (b.risk ?? 0) - (a.risk ?? 0) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.fingerprint.localeCompare(b.fingerprint)
+  );
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { Matcher } from '../src/detect/matcher.js';
+import { builtinRules } from '../src/detect/rules/index.js';
+
+// secretlint-style: every rule carries its own examples and counter-examples, and they all run here.
+describe('rule examples', () => {
+  it('has unique ids and at least 2 positive and 2 negative examples per rule', () => {
+    const ids = builtinRules.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const rule of builtinRules) {
+      expect(rule.examples.positive.length, rule.id).toBeGreaterThanOrEqual(2);
+      expect(rule.examples.negative.length, rule.id).toBeGreaterThanOrEqual(2);
+      expect(rule.pattern.source, rule.id).toContain('(?<secret>');
+    }
+  });
+
+  for (const rule of builtinRules) {
+    const alone = new Matcher([rule]);
+    describe(rule.id, () => {
+      for (const example of rule.examples.positive) {
+        it(`matches ${JSON.stringify(example.slice(0, 60))}`, () => {
+          const { matches } = alone.scan(example);
+          expect(matches.length).toBeGreaterThanOrEqual(1);
+          expect(example).toContain(matches[0]!.secret);
+        });
+      }
+      for (const example of rule.examples.negative) {
+        it(`ignores ${JSON.stringify(example.slice(0, 60))}`, () => {
+          expect(alone.scan(example).matches.map((m) => m.secret)).toEqual([]);
+        });
+      }
+    });
+  }
+});
