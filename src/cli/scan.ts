@@ -1,0 +1,77 @@
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config.js';
+import { configRoot, planScan, runScan } from '../scan.js';
+import { emit, exitCodeFor, failOnOption, formatOption, parseSize, resolveFormat, withGlobalOptions, type GlobalFlags } from './common.js';
+import { Spinner } from './progress.js';
+
+interface ScanFlags extends GlobalFlags {
+  format?: string;
+  output?: string;
+  failOn: string;
+  showSecrets?: boolean;
+  git: boolean;
+  ignore: boolean;
+  staged?: boolean;
+  allObjects?: boolean;
+  since?: string;
+  range?: string;
+  maxFileSize: string;
+  config?: string;
+}
+
+export function scanCommand(setExit: (code: number) => void): Command {
+  const cmd = new Command('scan')
+    .description('scan git history, a directory, staged changes or stdin (-) for secrets')
+    .argument('[target]', 'repository, directory, file, or - for stdin', '.')
+    .addOption(formatOption())
+    .option('-o, --output <file>', 'write the report to a file (mode 0600) instead of stdout')
+    .addOption(failOnOption())
+    .option('--show-secrets', 'print secrets in full (default: redacted)')
+    .option('--no-git', 'scan the target as plain files even if it is a repository')
+    .option('--no-ignore', 'with a directory scan, do not honour .gitignore')
+    .option('--staged', 'scan only staged changes (pre-commit)')
+    .option('--all-objects', 'also scan unreachable and dangling git objects')
+    .option('--since <rev>', 'scan only what commits in <rev>..HEAD introduced')
+    .option('--range <A..B>', 'scan only what commits in the range introduced')
+    .addOption(new Option('--max-file-size <size>', 'skip blobs and files larger than this').default('10MiB'))
+    .option('-c, --config <file>', `config file (default: .nhiscan.toml in the target's root)`);
+  withGlobalOptions(cmd);
+  cmd.action(async (target: string, flags: ScanFlags) => {
+    const plan = await planScan({
+      target,
+      noGit: !flags.git,
+      staged: Boolean(flags.staged),
+      allObjects: Boolean(flags.allObjects),
+      since: flags.since,
+      range: flags.range,
+    });
+    const config = await loadConfig(flags.config, configRoot(plan));
+    const format = resolveFormat(flags.format);
+    const spinner = new Spinner(!flags.debug);
+    let report;
+    try {
+      report = await runScan(plan, {
+        target,
+        noGit: !flags.git,
+        noIgnore: !flags.ignore,
+        staged: Boolean(flags.staged),
+        allObjects: Boolean(flags.allObjects),
+        since: flags.since,
+        range: flags.range,
+        maxFileSize: parseSize(flags.maxFileSize),
+        showSecrets: Boolean(flags.showSecrets),
+        config,
+        onProgress: (p) => spinner.progress(p),
+        onPhase: (p) => spinner.phase(p),
+      });
+    } finally {
+      spinner.stop();
+    }
+    await emit(report, format, flags.output, flags);
+    if (flags.debug) {
+      process.stderr.write(`debug: ${JSON.stringify(report.summary.scan)} config=${config.file ?? 'none'}\n`);
+    }
+    setExit(exitCodeFor(report, flags.failOn));
+  });
+  return cmd;
+}

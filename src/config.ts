@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { parse, TomlError } from 'smol-toml';
+import { UsageError } from './errors.js';
+import { isSeverity, type Severity } from './model.js';
+
+export const CONFIG_FILE = '.nhiscan.toml';
+
+export interface Config {
+  file: string | null;
+  disabledRules: Set<string>;
+  severity: Map<string, Severity>;
+  allow: {
+    paths: Ignore;
+    pathPatterns: string[];
+    /** Tested against the secret itself. */
+    regexes: RegExp[];
+    /** A secret containing any of these (case-insensitive) is ignored. */
+    stopwords: string[];
+    commits: Set<string>;
+  };
+}
+
+export function emptyConfig(): Config {
+  return {
+    file: null,
+    disabledRules: new Set(),
+    severity: new Map(),
+    allow: { paths: ignore(), pathPatterns: [], regexes: [], stopwords: [], commits: new Set() },
+  };
+}
+
+function lineOf(text: string, needle: string): number {
+  const idx = text.indexOf(needle);
+  return idx === -1 ? 1 : text.slice(0, idx).split('\n').length;
+}
+
+function stringList(value: unknown, file: string, text: string, key: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new UsageError(`${file}:${lineOf(text, key)}: ${key} must be a list of strings`);
+  }
+  return value as string[];
+}
+
+const KNOWN = { top: ['allowlist', 'rules'], allowlist: ['paths', 'regexes', 'stopwords', 'commits'], rules: ['disable', 'severity'] };
+
+function checkKeys(obj: Record<string, unknown>, allowed: string[], where: string, file: string, text: string): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) {
+      throw new UsageError(`${file}:${lineOf(text, k)}: unknown key "${k}"${where ? ` in [${where}]` : ''} (expected one of: ${allowed.join(', ')})`);
+    }
+  }
+}
+
+export function parseConfig(text: string, file: string): Config {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(text) as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof TomlError) {
+      const reason = err.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '') ?? 'invalid TOML';
+      throw new UsageError(`${file}:${err.line}:${err.column}: ${reason}`);
+    }
+    throw err;
+  }
+  checkKeys(doc, KNOWN.top, '', file, text);
+  const cfg = emptyConfig();
+  cfg.file = file;
+  const allow = (doc.allowlist ?? {}) as Record<string, unknown>;
+  checkKeys(allow, KNOWN.allowlist, 'allowlist', file, text);
+  cfg.allow.pathPatterns = stringList(allow.paths, file, text, 'paths');
+  cfg.allow.paths = ignore().add(cfg.allow.pathPatterns);
+  cfg.allow.regexes = stringList(allow.regexes, file, text, 'regexes').map((src) => {
+    try {
+      return new RegExp(src);
+    } catch (err) {
+      throw new UsageError(`${file}:${lineOf(text, src)}: invalid regex ${JSON.stringify(src)}: ${(err as Error).message}`);
+    }
+  });
+  cfg.allow.stopwords = stringList(allow.stopwords, file, text, 'stopwords').map((s) => s.toLowerCase());
+  cfg.allow.commits = new Set(stringList(allow.commits, file, text, 'commits'));
+  const rules = (doc.rules ?? {}) as Record<string, unknown>;
+  checkKeys(rules, KNOWN.rules, 'rules', file, text);
+  cfg.disabledRules = new Set(stringList(rules.disable, file, text, 'disable'));
+  const sev = (rules.severity ?? {}) as Record<string, unknown>;
+  for (const [id, value] of Object.entries(sev)) {
+    if (typeof value !== 'string' || !isSeverity(value)) {
+      throw new UsageError(`${file}:${lineOf(text, id)}: severity for "${id}" must be critical, high, medium, low or info`);
+    }
+    cfg.severity.set(id, value);
+  }
+  return cfg;
+}
+
+/** `--config FILE` must exist; otherwise `.nhiscan.toml` in the target's root is used if present. */
+export async function loadConfig(explicit: string | undefined, root: string | null): Promise<Config> {
+  const file = explicit ?? (root ? join(root, CONFIG_FILE) : null);
+  if (!file) return emptyConfig();
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') return emptyConfig();
+    throw new UsageError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseConfig(text, file);
+}
+
+export function pathAllowed(cfg: Config, path: string): boolean {
+  return cfg.allow.pathPatterns.length > 0 && path !== '' && !path.startsWith('(') && cfg.allow.paths.ignores(path);
+}
+
+export function secretAllowed(cfg: Config, secret: string): boolean {
+  if (cfg.allow.regexes.some((re) => re.test(secret))) return true;
+  const lower = secret.toLowerCase();
+  return cfg.allow.stopwords.some((w) => lower.includes(w));
+}

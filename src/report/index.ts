@@ -1,0 +1,20 @@
+import type { Report } from '../model.js';
+import { renderJson, renderJsonl } from './json.js';
+import { renderSarif } from './sarif.js';
+import { renderText } from './text.js';
+
+export const FORMATS = ['text', 'json', 'jsonl', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function render(report: Report, format: Format, opts: { color: boolean }): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'jsonl':
+      return renderJsonl(report);
+    case 'sarif':
+      return renderSarif(report);
+    case 'text':
+      return renderText(report, opts.color);
+  }
+}

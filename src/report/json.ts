@@ -1,0 +1,22 @@
+import type { Report } from '../model.js';
+
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** One finding per line, then the summary as a final record, for `jq -c` and log shippers. */
+export function renderJsonl(report: Report): string {
+  const lines = report.findings.map((f) => JSON.stringify({ type: 'finding', ...f }));
+  lines.push(
+    JSON.stringify({
+      type: 'summary',
+      tool: report.tool,
+      version: report.version,
+      target: report.target,
+      generatedAt: report.generatedAt,
+      summary: report.summary,
+      coverage: report.coverage,
+    }),
+  );
+  return `${lines.join('\n')}\n`;
+}

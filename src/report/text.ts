@@ -1,0 +1,92 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { isSecretFinding, SEVERITIES, type Finding, type Report, type SecretFinding, type Severity } from '../model.js';
+
+function paint(c: ChalkInstance, s: Severity): (t: string) => string {
+  switch (s) {
+    case 'critical':
+      return (t) => c.bgRed.white.bold(t);
+    case 'high':
+      return (t) => c.red.bold(t);
+    case 'medium':
+      return (t) => c.yellow(t);
+    case 'low':
+      return (t) => c.cyan(t);
+    default:
+      return (t) => c.gray(t);
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function secretBlock(c: ChalkInstance, f: SecretFinding): string[] {
+  const loc = f.location;
+  const where = `${loc.path}${loc.line ? `:${loc.line}:${loc.column}` : ''}`;
+  const lines = [`  ${c.bold(where)}`];
+  if (loc.commit) {
+    const msg = (loc.message ?? '').slice(0, 72);
+    lines.push(`  commit ${c.yellow(loc.commit.slice(0, 12))}  ${loc.author ?? ''} <${loc.email ?? ''}>  ${(loc.date ?? '').slice(0, 10)}  ${c.dim(JSON.stringify(msg))}`);
+  }
+  const facts: string[] = [];
+  if (f.validation) facts.push(f.validation);
+  if (f.identifier && f.identifier !== f.secret) facts.push(`id ${f.identifier}`);
+  if (f.inHead !== null) facts.push(f.inHead ? c.red('still in HEAD') : 'not in HEAD (history only)');
+  if (f.occurrences.commits > 1 || f.occurrences.paths > 1) {
+    facts.push(`${f.occurrences.commits} commit(s), ${f.occurrences.paths} path(s), ${f.occurrences.blobs} version(s)`);
+  }
+  if (facts.length) lines.push(`  ${c.dim(facts.join(' · '))}`);
+  for (const other of f.occurrences.locations.slice(1, 6)) {
+    lines.push(`  ${c.dim(`also: ${other.path}:${other.line}${other.commit ? ` (${other.commit.slice(0, 12)})` : ''}`)}`);
+  }
+  if (f.occurrences.locations.length > 6) lines.push(`  ${c.dim(`… and ${f.occurrences.locations.length - 6} more path(s)`)}`);
+  return lines;
+}
+
+function findingBlock(c: ChalkInstance, f: Finding): string[] {
+  const sev = paint(c, f.severity)(` ${f.severity.toUpperCase()} `.padEnd(10));
+  const nhi = f.nhi.length ? c.dim(` [${f.nhi.join(',')}]`) : '';
+  if (isSecretFinding(f)) {
+    const head = `${sev} ${c.bold(f.title)}  ${f.secret}${nhi}`;
+    const lines = [head, ...secretBlock(c, f)];
+    if (f.remediation) lines.push(`  ${c.green('fix:')} ${f.remediation.hint}`);
+    return lines;
+  }
+  const lines = [`${sev} ${c.bold(f.title)}  ${f.identity.name}${nhi}`, `  ${c.dim(f.identity.arn)}`];
+  const ev = Object.entries(f.evidence)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
+    .join(' · ');
+  if (ev) lines.push(`  ${c.dim(ev)}`);
+  if (f.remediation) lines.push(`  ${c.green('fix:')} ${f.remediation.hint}${f.remediation.command ? `\n       ${c.bold(f.remediation.command)}` : ''}`);
+  return lines;
+}
+
+export function summaryLine(report: Report, color = false): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const s = report.summary;
+  const counts = SEVERITIES.filter((k) => s.bySeverity[k] > 0)
+    .map((k) => `${s.bySeverity[k]} ${k}`)
+    .join(', ');
+  const parts = [`${s.total} finding(s)${counts ? ` (${counts})` : ''}`];
+  if (s.scan) {
+    const skipped = [s.scan.skippedBinary ? `${s.scan.skippedBinary} binary` : '', s.scan.skippedLarge ? `${s.scan.skippedLarge} over size limit` : '']
+      .filter(Boolean)
+      .join(', ');
+    parts.push(`scanned ${s.scan.blobs} blob(s), ${mb(s.scan.bytes)}${s.scan.commits ? ` from ${s.scan.commits} commit(s)` : ''}`);
+    if (skipped) parts.push(`skipped ${skipped}`);
+    if (s.scan.suppressed) parts.push(`${s.scan.suppressed} allowed inline`);
+  }
+  parts.push(`${(s.durationMs / 1000).toFixed(2)}s`);
+  const line = parts.join('; ');
+  return report.coverage.complete ? line : `${line}; ${c.red('INCOMPLETE')}`;
+}
+
+export function renderText(report: Report, color: boolean): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const out: string[] = [];
+  for (const f of report.findings) out.push(...findingBlock(c, f), '');
+  for (const g of report.coverage.gaps) out.push(c.red(`incomplete: ${g.scope}: ${g.reason}`));
+  if (report.coverage.gaps.length) out.push('');
+  out.push(report.findings.length === 0 && report.coverage.complete ? c.green(`✓ ${summaryLine(report)}`) : summaryLine(report, color));
+  return `${out.join('\n')}\n`;
+}

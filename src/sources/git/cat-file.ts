@@ -1,0 +1,80 @@
+import type { Readable } from 'node:stream';
+
+export interface BatchObject {
+  id: string;
+  type: string;
+  size: number;
+  /** The %(rest) of the input line: the path rev-list or diff attached to the id. */
+  rest: string;
+  /** Absent when the object was larger than the limit and its bytes were skipped unread. */
+  data?: Buffer;
+}
+
+export type BatchEntry = BatchObject | { id: string; missing: true };
+
+/** The format we ask `git cat-file --batch=` for; %(rest) carries the path through git untouched. */
+export const BATCH_FORMAT = '%(objectname) %(objecttype) %(objectsize) %(rest)';
+
+/**
+ * Parse `git cat-file --batch` output as it streams. Objects larger than `maxSize` are skipped
+ * byte by byte so a huge blob never sits in memory, and non-blobs are skipped unless `wantAll`.
+ */
+export async function* parseBatch(stream: Readable, maxSize: number, wantAll = false): AsyncGenerator<BatchEntry> {
+  let pending: Buffer = Buffer.alloc(0);
+  let current: BatchObject | null = null;
+  let keep = false;
+  let parts: Buffer[] = [];
+  let remaining = 0; // bytes of the current body still to come, plus its trailing LF
+
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let buf: Buffer = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    pending = Buffer.alloc(0);
+    let at = 0;
+    while (at < buf.length) {
+      if (current) {
+        const take = Math.min(remaining, buf.length - at);
+        if (keep) parts.push(buf.subarray(at, at + take));
+        at += take;
+        remaining -= take;
+        if (remaining === 0) {
+          if (keep) {
+            // The last part ends with the LF that separates objects.
+            const body = Buffer.concat(parts);
+            current.data = body.subarray(0, current.size);
+          }
+          const done: BatchObject = current;
+          current = null;
+          parts = [];
+          if (keep || wantAll || done.type === 'blob') yield done;
+        }
+        continue;
+      }
+      const nl = buf.indexOf(10, at);
+      if (nl === -1) {
+        pending = Buffer.from(buf.subarray(at));
+        break;
+      }
+      const header = buf.toString('utf8', at, nl);
+      at = nl + 1;
+      const sp1 = header.indexOf(' ');
+      const id = header.slice(0, sp1);
+      const restOfHeader = header.slice(sp1 + 1);
+      if (restOfHeader === 'missing' || restOfHeader.startsWith('missing') || restOfHeader === 'ambiguous') {
+        yield { id, missing: true };
+        continue;
+      }
+      const sp2 = restOfHeader.indexOf(' ');
+      const type = restOfHeader.slice(0, sp2);
+      const afterType = restOfHeader.slice(sp2 + 1);
+      const sp3 = afterType.indexOf(' ');
+      const size = Number(sp3 === -1 ? afterType : afterType.slice(0, sp3));
+      const rest = sp3 === -1 ? '' : afterType.slice(sp3 + 1);
+      current = { id, type, size, rest };
+      keep = type === 'blob' && size <= maxSize;
+      remaining = size + 1;
+      if (keep) parts = [];
+    }
+    buf = Buffer.alloc(0);
+  }
+  if (current) throw new Error(`git cat-file output ended inside object ${current.id}`);
+}

@@ -1,0 +1,94 @@
+import { gitLines, unquotePath } from './exec.js';
+
+export interface CommitInfo {
+  commit: string;
+  author: string;
+  email: string;
+  date: string;
+  message: string;
+  /** Committer time, seconds: what orders "first introduced". */
+  time: number;
+}
+
+export interface Introduction {
+  path: string;
+  commit: CommitInfo;
+}
+
+const NUL = '\0';
+export const LOG_FORMAT = `%x01%H${'%x00'}%an%x00%ae%x00%aI%x00%ct%x00%s`;
+
+/**
+ * `git log --raw -c` lists, per commit, the blobs it introduced at each path; `-c` makes merges list
+ * only what differs from every parent, i.e. a conflict resolution, not the whole merged branch.
+ * Calls `visit` for every (blob, path, commit) introduction.
+ */
+export async function walkIntroductions(
+  repo: string,
+  revArgs: string[],
+  visit: (blob: string, path: string, commit: CommitInfo) => void,
+): Promise<number> {
+  let commit: CommitInfo | null = null;
+  let commits = 0;
+  const args = ['log', '-c', '--raw', '--no-abbrev', '--no-renames', `--format=${LOG_FORMAT}`, ...revArgs, '--'];
+  for await (const line of gitLines(repo, args)) {
+    if (line.startsWith('\x01')) {
+      const [hash = '', author = '', email = '', date = '', ct = '0', ...subject] = line.slice(1).split(NUL);
+      commit = { commit: hash, author, email, date, message: subject.join(NUL), time: Number(ct) };
+      commits++;
+      continue;
+    }
+    if (!commit || !line.startsWith(':')) continue;
+    const tab = line.indexOf('\t');
+    if (tab === -1) continue;
+    const meta = line.slice(0, tab).split(' ');
+    const status = meta[meta.length - 1] ?? '';
+    const blob = meta[meta.length - 2] ?? '';
+    if (status.includes('D') && /^0+$/.test(blob)) continue;
+    if (/^0+$/.test(blob)) continue;
+    visit(blob, unquotePath(line.slice(tab + 1)), commit);
+  }
+  return commits;
+}
+
+/** Earliest introduction of each wanted blob at each path. Memory is bounded by `wanted`. */
+export async function introductionsOf(
+  repo: string,
+  revArgs: string[],
+  wanted: ReadonlySet<string>,
+): Promise<Map<string, Introduction[]>> {
+  const byBlob = new Map<string, Map<string, CommitInfo>>();
+  if (wanted.size === 0) return new Map();
+  await walkIntroductions(repo, revArgs, (blob, path, commit) => {
+    if (!wanted.has(blob)) return;
+    let paths = byBlob.get(blob);
+    if (!paths) byBlob.set(blob, (paths = new Map()));
+    const seen = paths.get(path);
+    if (!seen || commit.time < seen.time || (commit.time === seen.time && commit.commit < seen.commit)) {
+      paths.set(path, commit);
+    }
+  });
+  const out = new Map<string, Introduction[]>();
+  for (const [blob, paths] of byBlob) {
+    out.set(
+      blob,
+      [...paths].map(([path, commit]) => ({ path, commit })).sort((a, b) => a.commit.time - b.commit.time),
+    );
+  }
+  return out;
+}
+
+/** Which of `blobs` are in HEAD's tree. */
+export async function blobsInHead(repo: string, blobs: ReadonlySet<string>): Promise<Set<string>> {
+  const present = new Set<string>();
+  if (blobs.size === 0) return present;
+  try {
+    for await (const line of gitLines(repo, ['ls-tree', '-r', '--full-tree', 'HEAD'])) {
+      const m = /^\d+ blob ([0-9a-f]+)\t/.exec(line);
+      if (m && blobs.has(m[1]!)) present.add(m[1]!);
+    }
+  } catch {
+    // An unborn HEAD holds nothing.
+  }
+  return present;
+}

@@ -1,0 +1,75 @@
+import { realpath } from 'node:fs/promises';
+import { simpleGit } from 'simple-git';
+import { GitError } from '../../errors.js';
+import { gitOutput } from './exec.js';
+
+export interface RepoInfo {
+  /** Working tree root, or the git dir of a bare repository. */
+  root: string;
+  bare: boolean;
+  hasHead: boolean;
+}
+
+/**
+ * A target is scanned as history only when it is the top of a repository (or a bare one).
+ * A subdirectory of a repository is scanned as files, honouring .gitignore.
+ */
+export async function detectRepo(target: string): Promise<RepoInfo | null> {
+  const git = simpleGit({ baseDir: target });
+  let isRepo: boolean;
+  try {
+    isRepo = await git.checkIsRepo();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || /spawn git ENOENT/.test(String(err))) {
+      throw new GitError('git is not installed or not on PATH');
+    }
+    return null;
+  }
+  if (!isRepo) return null;
+  const bare = (await git.revparse(['--is-bare-repository'])).trim() === 'true';
+  const abs = await realpath(target);
+  if (!bare) {
+    const top = await realpath((await git.revparse(['--show-toplevel'])).trim());
+    if (top !== abs) return null;
+  } else {
+    const gitDir = await realpath((await git.revparse(['--absolute-git-dir'])).trim());
+    if (gitDir !== abs) return null;
+  }
+  return { root: abs, bare, hasHead: await hasCommit(abs, 'HEAD') };
+}
+
+export async function requireRepo(target: string): Promise<string> {
+  try {
+    return (await gitOutput(target, ['rev-parse', '--show-toplevel'])).trim();
+  } catch {
+    throw new GitError(`not a git repository: ${target}`);
+  }
+}
+
+export async function hasCommit(cwd: string, rev: string): Promise<boolean> {
+  try {
+    await gitOutput(cwd, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Older stashes live only in refs/stash's reflog; `--all` sees just the newest. */
+export async function stashCommits(cwd: string): Promise<string[]> {
+  try {
+    const out = await gitOutput(cwd, ['log', '-g', '--format=%H', 'refs/stash', '--']);
+    return out.split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** Commits no ref reaches: dropped branches, rewritten history, dangling stashes. */
+export async function unreachableCommits(cwd: string): Promise<string[]> {
+  const out = await gitOutput(cwd, ['fsck', '--unreachable', '--no-reflogs', '--no-progress']);
+  return out
+    .split('\n')
+    .map((l) => /^unreachable commit ([0-9a-f]{40,64})$/.exec(l)?.[1])
+    .filter((x): x is string => Boolean(x));
+}
