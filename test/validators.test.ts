@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { Matcher } from '../src/detect/matcher.js';
+import { builtinRules } from '../src/detect/rules/index.js';
 import { awsAccountFromKeyId, validateAwsKeyId } from '../src/detect/validators/aws.js';
 import { base62, crc32TokenChecksum, withCrc32Checksum } from '../src/detect/validators/checksum.js';
 import { validateJwt } from '../src/detect/validators/jwt.js';
@@ -60,6 +62,15 @@ describe('private key parsing', () => {
       .privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' })
       .toString();
     expect(validatePemKey(enc)).toEqual({ valid: true, detail: 'encrypted private key (passphrase-protected)' });
+  });
+
+  it('matches traditional encrypted PEM with Proc-Type and DEK-Info headers', () => {
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'pw' })
+      .toString();
+    expect(pem).toMatch(/Proc-Type: 4,ENCRYPTED/);
+    const { matches } = new Matcher(builtinRules.filter((r) => r.id === 'private-key')).scan(`key: |\n${pem}`);
+    expect(matches.map((m) => m.validation)).toEqual(['encrypted private key (passphrase-protected)']);
   });
 
   it('rejects a truncated body', () => {

@@ -33,8 +33,9 @@ export const keyRules = defineRules([
     provider: 'crypto',
     keywords: ['private key'],
     // The body class admits JSON-escaped newlines (\n) so keys inside service-account files are found.
+    // It excludes '-', so a BEGIN line with no END gives up at the next dash instead of 16 KiB later.
     pattern:
-      /(?<secret>-----BEGIN (?:RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----[A-Za-z0-9+/=\s\\:,-]{64,16384}?-----END (?:RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----)/,
+      /(?<secret>-----BEGIN (?:RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----(?:(?:\s|\\n){1,4}[A-Za-z-]{2,20}: [A-Za-z0-9,-]{1,100}){0,4}[A-Za-z0-9+/=\s\\]{64,16384}?-----END (?:RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----)/,
     validate: validatePemKey,
     allowPlaceholders: true,
     revoke: 'Treat the key as compromised: replace it everywhere it is trusted (authorized_keys, certificates, IAM).',
