@@ -33,6 +33,8 @@ export interface ScanOptions {
   stdin?: NodeJS.ReadableStream;
   onProgress?: (p: Progress) => void;
   onPhase?: (phase: string) => void;
+  /** Phase durations, for --debug. */
+  onTimings?: (t: Record<string, number>) => void;
 }
 
 export function activeRules(config: Config, rules: Rule[] = builtinRules): Rule[] {
@@ -126,6 +128,8 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   }
 
   opts.onPhase?.('scanning');
+  const timings: Record<string, number> = {};
+  let mark = Date.now();
   const historyLike = plan.kind === 'history' || plan.kind === 'range';
   // In history the path a blob was read under is one of many; path allowlists apply after provenance.
   const skipPath = historyLike ? undefined : (p: string) => pathAllowed(config, p);
@@ -137,6 +141,8 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
     throw new GitError(`reading ${plan.kind} failed: ${(err as Error).message}`);
   }
   const { hits, stats } = scanned;
+  timings.scanMs = Date.now() - mark;
+  mark = Date.now();
   for (const hit of hits) hit.matches = hit.matches.filter((m) => !secretAllowed(config, m.secret));
 
   const gaps: CoverageGap[] = [...source.gaps];
@@ -159,6 +165,8 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
     }
     provenance.inHead = await blobsInHead(plan.repo, wanted);
   }
+  timings.provenanceMs = Date.now() - mark;
+  opts.onTimings?.(timings);
 
   const findings = buildFindings(hits, provenance, {
     showSecrets: opts.showSecrets,

@@ -49,6 +49,7 @@ export function scanCommand(setExit: (code: number) => void): Command {
     const format = resolveFormat(flags.format);
     const spinner = new Spinner(!flags.debug);
     let report;
+    let timings: Record<string, number> = {};
     try {
       report = await runScan(plan, {
         target,
@@ -63,13 +64,15 @@ export function scanCommand(setExit: (code: number) => void): Command {
         config,
         onProgress: (p) => spinner.progress(p),
         onPhase: (p) => spinner.phase(p),
+        onTimings: (t) => (timings = t),
       });
     } finally {
       spinner.stop();
     }
     await emit(report, format, flags.output, flags);
     if (flags.debug) {
-      process.stderr.write(`debug: ${JSON.stringify(report.summary.scan)} config=${config.file ?? 'none'}\n`);
+      const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+      process.stderr.write(`debug: ${JSON.stringify(report.summary.scan)} peakRssMiB=${peakRssMiB} timings=${JSON.stringify(timings)} config=${config.file ?? 'none'}\n`);
     }
     setExit(exitCodeFor(report, flags.failOn));
   });

@@ -16,7 +16,10 @@ function validateGeneric(value: string, ctx: { groups: Record<string, string | u
     if (/^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+$/i.test(value)) return { valid: false, reason: 'dotted identifier' };
     if (/^[A-Z][A-Z0-9_]*$/.test(value) || /^[a-z]+(?:[A-Z][a-z0-9]*)+$/.test(value)) return { valid: false, reason: 'identifier' };
   }
-  if (/^[a-z][a-z0-9]*(?:[/_.:-][a-z][a-z0-9]*)+$/.test(value)) return { valid: false, reason: 'lower-case words, a name' };
+  // Lower-case words joined by separators, maybe numbered: names, slugs and keys, not credentials.
+  if (/^[a-z]+(?:[/_.:-][a-z]+)*(?:[/_.:-][0-9]{1,4})?$/.test(value) && /[/_.:-]/.test(value)) {
+    return { valid: false, reason: 'lower-case words, a name' };
+  }
   if (/^(?:[a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{64})$/i.test(value)) return { valid: false, reason: 'looks like a hash' };
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return { valid: false, reason: 'uuid' };
   if (/^(?:sha\d+|md5)[-:]/i.test(value)) return { valid: false, reason: 'content hash' };
@@ -47,6 +50,7 @@ export const genericRules = defineRules([
         'password: changeme',
         'password = "your-password-here"',
         'password_field = passwordInput',
+        'password_hint: "user-key-56"',
       ],
     },
   },

@@ -1,5 +1,4 @@
 import { realpath } from 'node:fs/promises';
-import { simpleGit } from 'simple-git';
 import { GitError } from '../../errors.js';
 import { gitOutput } from './exec.js';
 
@@ -15,26 +14,16 @@ export interface RepoInfo {
  * A subdirectory of a repository is scanned as files, honouring .gitignore.
  */
 export async function detectRepo(target: string): Promise<RepoInfo | null> {
-  const git = simpleGit({ baseDir: target });
-  let isRepo: boolean;
+  let bare: boolean;
   try {
-    isRepo = await git.checkIsRepo();
+    bare = (await gitOutput(target, ['rev-parse', '--is-bare-repository'])).trim() === 'true';
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || /spawn git ENOENT/.test(String(err))) {
-      throw new GitError('git is not installed or not on PATH');
-    }
+    if (err instanceof GitError && /not installed/.test(err.message)) throw err;
     return null;
   }
-  if (!isRepo) return null;
-  const bare = (await git.revparse(['--is-bare-repository'])).trim() === 'true';
   const abs = await realpath(target);
-  if (!bare) {
-    const top = await realpath((await git.revparse(['--show-toplevel'])).trim());
-    if (top !== abs) return null;
-  } else {
-    const gitDir = await realpath((await git.revparse(['--absolute-git-dir'])).trim());
-    if (gitDir !== abs) return null;
-  }
+  const top = (await gitOutput(target, ['rev-parse', bare ? '--absolute-git-dir' : '--show-toplevel'])).trim();
+  if ((await realpath(top)) !== abs) return null;
   return { root: abs, bare, hasHead: await hasCommit(abs, 'HEAD') };
 }
 
