@@ -65,13 +65,14 @@ export class Matcher {
         const [start, end] = span;
         // Earlier rules are more specific; a later rule never re-reports the same span.
         if (taken.some(([s, e]) => start < e && end > s)) continue;
-        if (!rule.allowPlaceholders && isPlaceholder(secret)) continue;
+        // Cheapest test first: entropy rejects most generic candidates before the placeholder regexes run.
         if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
+        if (!rule.allowPlaceholders && isPlaceholder(secret)) continue;
         let validation: string | null = null;
         let account: string | undefined;
         let identifier: string | undefined;
         if (rule.validate) {
-          const v = rule.validate(secret, { text, index: m.index, groups: { ...m.groups } });
+          const v = rule.validate(secret, { text, index: m.index, groups: m.groups ?? {} });
           if (!v.valid) continue;
           validation = v.detail;
           account = v.account;
