@@ -1,4 +1,7 @@
 import type { Readable } from 'node:stream';
+import type { CoverageGap } from '../../model.js';
+import type { ContentItem } from '../types.js';
+import { firstLine, spawnGit, waitForExit } from './exec.js';
 
 export interface BatchObject {
   id: string;
@@ -77,4 +80,36 @@ export async function* parseBatch(stream: Readable, maxSize: number, wantAll = f
     buf = Buffer.alloc(0);
   }
   if (current) throw new Error(`git cat-file output ended inside object ${current.id}`);
+}
+
+/**
+ * Read a known list of blobs ("<id> <path>" lines) with one `git cat-file --batch`, recording
+ * missing objects and a failed exit as coverage gaps.
+ */
+export async function* readBlobs(
+  repo: string,
+  lines: string[],
+  maxSize: number,
+  gaps: CoverageGap[],
+): AsyncGenerator<BatchObject> {
+  if (lines.length === 0) return;
+  const catFile = spawnGit(repo, ['cat-file', `--batch=${BATCH_FORMAT}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const err = { text: '' };
+  const exit = waitForExit(catFile, err);
+  exit.catch(() => undefined);
+  catFile.stdin!.on('error', () => undefined);
+  catFile.stdin!.end(lines.map((l) => `${l}\n`).join(''));
+  let missing = 0;
+  for await (const entry of parseBatch(catFile.stdout!, maxSize)) {
+    if ('missing' in entry) missing++;
+    else yield entry;
+  }
+  if (missing) gaps.push({ scope: 'git objects', reason: `${missing} object(s) missing or unreadable` });
+  const code = await exit;
+  if (code !== 0) gaps.push({ scope: 'git cat-file', reason: firstLine(err.text) || `exit ${code}` });
+}
+
+/** A blob read from git, keyed by its id, as the scan engine consumes it. */
+export function blobItem(entry: BatchObject): ContentItem {
+  return { key: entry.id, path: entry.rest, size: entry.size, ...(entry.data ? { data: entry.data } : {}) };
 }

@@ -1,6 +1,6 @@
 import type { CoverageGap } from '../../model.js';
 import type { ContentItem, Source } from '../types.js';
-import { BATCH_FORMAT, parseBatch } from './cat-file.js';
+import { BATCH_FORMAT, blobItem, parseBatch } from './cat-file.js';
 import { firstLine, spawnGit, waitForExit } from './exec.js';
 import { stashCommits } from './repo.js';
 
@@ -61,7 +61,7 @@ export class HistorySource implements Source {
           missing++;
           continue;
         }
-        yield { key: entry.id, path: entry.rest, size: entry.size, ...(entry.data ? { data: entry.data } : {}) };
+        yield blobItem(entry);
       }
     } finally {
       for (const [, child] of upstream) child.kill();

@@ -1,7 +1,6 @@
 import type { CoverageGap } from '../../model.js';
 import type { ContentItem, Source } from '../types.js';
-import { BATCH_FORMAT, parseBatch } from './cat-file.js';
-import { firstLine, spawnGit, waitForExit } from './exec.js';
+import { blobItem, readBlobs } from './cat-file.js';
 import { walkIntroductions, type Introduction } from './provenance.js';
 
 /**
@@ -33,20 +32,9 @@ export class RangeSource implements Source {
       else if (commit.time < same.commit.time) same.commit = commit;
     });
     for (const list of this.introductions.values()) list.sort((a, b) => a.commit.time - b.commit.time);
-    if (order.length === 0) return;
-    const catFile = spawnGit(this.repo, ['cat-file', `--batch=${BATCH_FORMAT}`], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const err = { text: '' };
-    const exit = waitForExit(catFile, err);
-    exit.catch(() => undefined);
-    catFile.stdin!.on('error', () => undefined);
-    catFile.stdin!.end(order.map(([blob, path]) => `${blob} ${path}\n`).join(''));
-    let missing = 0;
-    for await (const entry of parseBatch(catFile.stdout!, this.maxFileSize)) {
-      if ('missing' in entry) missing++;
-      else yield { key: entry.id, path: entry.rest, size: entry.size, ...(entry.data ? { data: entry.data } : {}) };
+    const lines = order.map(([blob, path]) => `${blob} ${path}`);
+    for await (const entry of readBlobs(this.repo, lines, this.maxFileSize, this.gaps)) {
+      yield blobItem(entry);
     }
-    if (missing) this.gaps.push({ scope: 'git objects', reason: `${missing} object(s) missing or unreadable` });
-    const code = await exit;
-    if (code !== 0) this.gaps.push({ scope: 'git cat-file', reason: firstLine(err.text) || `exit ${code}` });
   }
 }
