@@ -16,17 +16,18 @@ describe('rule examples', () => {
 
   for (const rule of builtinRules) {
     const alone = new Matcher([rule]);
+    const path = rule.examples.path ?? '';
     describe(rule.id, () => {
       for (const example of rule.examples.positive) {
         it(`matches ${JSON.stringify(example.slice(0, 60))}`, () => {
-          const { matches } = alone.scan(example);
+          const { matches } = alone.scan(example, path);
           expect(matches.length).toBeGreaterThanOrEqual(1);
           expect(example).toContain(matches[0]!.secret);
         });
       }
       for (const example of rule.examples.negative) {
         it(`ignores ${JSON.stringify(example.slice(0, 60))}`, () => {
-          expect(alone.scan(example).matches.map((m) => m.secret)).toEqual([]);
+          expect(alone.scan(example, path).matches.map((m) => m.secret)).toEqual([]);
         });
       }
     });

@@ -44,7 +44,7 @@ export async function scanItems(
     }
     stats.blobs++;
     stats.bytes += item.data.length;
-    const { matches, allowed } = matcher.scan(item.data.toString('utf8'));
+    const { matches, allowed } = matcher.scan(item.data, item.path);
     stats.suppressed += allowed;
     if (matches.length) hits.push({ key: item.key, path: item.path, matches });
     if (onProgress && stats.blobs - lastReport >= 256) {

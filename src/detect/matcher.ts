@@ -45,9 +45,15 @@ export class Matcher {
     this.prefilter = new KeywordPrefilter(rules);
   }
 
-  scan(text: string): MatchResult {
-    const candidates = this.prefilter.candidates(text);
+  /**
+   * Bytes are prefiltered before decoding, so blobs without a keyword are never decoded.
+   * `path`, when known, lets path-restricted rules (credential files) run.
+   */
+  scan(input: string | Uint8Array, path = ''): MatchResult {
+    const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+    const candidates = this.prefilter.candidates(bytes);
     if (candidates.length === 0) return { matches: [], allowed: 0 };
+    const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
     let lines: LineIndex | undefined;
     const taken: Array<[number, number]> = [];
     const matches: RawMatch[] = [];
@@ -55,6 +61,7 @@ export class Matcher {
 
     for (const idx of candidates) {
       const { rule, re } = this.compiled[idx]!;
+      if (rule.paths && !rule.paths.test(path)) continue;
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(text)) !== null) {

@@ -30,12 +30,15 @@ export interface Rule {
   /** Minimum Shannon entropy (bits per character) of the secret. */
   minEntropy?: number;
   validate?: Validator;
+  /** Only run on files whose path matches (e.g. .pgpass); content rules run everywhere when absent. */
+  paths?: RegExp;
   /** Placeholder filtering is on by default; rules whose secrets are structural (PEM) opt out. */
   allowPlaceholders?: boolean;
   nhi?: NhiId[];
   /** How to revoke this kind of credential at its provider. */
   revoke?: string;
-  examples: { positive: string[]; negative: string[] };
+  /** `path` is the file name examples are scanned under, for path-restricted rules. */
+  examples: { positive: string[]; negative: string[]; path?: string };
 }
 
 export function defineRules(rules: Rule[]): Rule[] {

@@ -25,7 +25,7 @@ export const aiRules = defineRules([
     severity: 'critical',
     provider: 'anthropic',
     keywords: ['sk-ant-'],
-    pattern: /(?<![A-Za-z0-9_-])(?<secret>sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{80,100}AA)(?![A-Za-z0-9_-])/,
+    pattern: /(?<![A-Za-z0-9_-])(?<secret>sk-ant-api03-[A-Za-z0-9_-]{80,100}AA)(?![A-Za-z0-9_-])/,
     minEntropy: 4.0,
     revoke: 'Delete the key in the Anthropic Console (Settings > API keys).',
     examples: {

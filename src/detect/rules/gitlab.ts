@@ -17,19 +17,4 @@ export const gitlabRules = defineRules([
       negative: ['GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx', 'token = glpat-short'],
     },
   },
-  {
-    id: 'gitlab-token',
-    title: 'GitLab token (deploy, runner, CI build, trigger, feed, incoming mail, agent, OAuth)',
-    severity: 'high',
-    provider: 'gitlab',
-    keywords: ['gldt-', 'glrt-', 'glcbt-', 'glptt-', 'glft-', 'glimt-', 'glagent-', 'gloas-', 'glsoat-'],
-    pattern:
-      /(?<![A-Za-z0-9_-])(?<secret>(?:gldt|glrt|glcbt|glptt|glft|glimt|glagent|gloas|glsoat)-[A-Za-z0-9_-]{20,80})(?![A-Za-z0-9_-])/,
-    minEntropy: 3.2,
-    revoke: REVOKE,
-    examples: {
-      positive: ['runner_token = glrt-Qm7vTq2ZkR9sLx4Wn8bYc3', 'deploy: gldt-Pz4Kd8Vn2Rt6Yw9Lq3Xs7B'],
-      negative: ['runner_token = glrt-REPLACE_ME_WITH_TOKEN_xx', 'glrt- tokens start with glrt-'],
-    },
-  },
 ]);

@@ -1,21 +1,5 @@
 import { defineRules } from '../rule.js';
-import type { Validation } from '../rule.js';
-
-// Passwords in connection strings that are obviously not real.
-const DUMMY_PASSWORDS = new Set(['password', 'pass', 'passwd', 'secret', 'pwd', 'changeme', 'root', 'admin', 'test', 'user', 'postgres', 'mysql', 'guest', 'example', 'foo', 'bar', 'xxx']);
-
-function validateUrlPassword(password: string, ctx: { groups: Record<string, string | undefined> }): Validation {
-  let decoded = password;
-  try {
-    decoded = decodeURIComponent(password);
-  } catch {
-    // keep the raw value
-  }
-  if (DUMMY_PASSWORDS.has(decoded.toLowerCase())) return { valid: false, reason: 'dummy password' };
-  if (/^[:$%{<[]/.test(decoded)) return { valid: false, reason: 'template variable' };
-  const host = ctx.groups.host ?? '';
-  return { valid: true, detail: `${ctx.groups.scheme ?? 'url'} credentials for ${ctx.groups.user ?? '?'}@${host}` };
-}
+import { validateUrlPassword } from '../validators/structured.js';
 
 export const urlRules = defineRules([
   {

@@ -1,0 +1,75 @@
+import { defineRules } from '../rule.js';
+import { validateK8sSecretData } from '../validators/kubernetes.js';
+import { validateUrlPassword } from '../validators/structured.js';
+
+export const credentialFileRules = defineRules([
+  {
+    id: 'netrc-password',
+    title: '.netrc machine password',
+    severity: 'high',
+    provider: 'netrc',
+    keywords: ['machine'],
+    pattern: /machine\s{1,8}(?<host>[^\s]{1,253})\s{1,8}login\s{1,8}(?<user>[^\s]{1,128})\s{1,8}password\s{1,8}(?<secret>[^\s]{4,256})/,
+    validate: validateUrlPassword,
+    revoke: 'Change or revoke the password/token for that host and remove it from .netrc (use a credential helper).',
+    examples: {
+      positive: [
+        'machine api.heroku.com\n  login ops@corp.example.net\n  password 7c1f9a2e4b6d8f0a1c3e5b7d9f2a4c6e',
+        'machine artifacts.corp-internal.net login ci password Hn7vQ2xLp9Rt',
+      ],
+      negative: ['machine example.com login user password password', 'machine host login me password ${NETRC_PASSWORD}'],
+    },
+  },
+  {
+    id: 'pgpass-password',
+    title: 'PostgreSQL .pgpass password',
+    severity: 'high',
+    provider: 'database',
+    keywords: [':'],
+    paths: /(?:^|\/)\.?pgpass(?:\.conf)?$/,
+    pattern: /^(?<host>[^:\s#]{1,253}):(?:[0-9]{1,5}|\*):[^:\s]{1,63}:(?<user>[^:\s]{1,63}):(?<secret>[^\s]{3,256})$/m,
+    validate: validateUrlPassword,
+    revoke: "Change the role's password (ALTER ROLE ... PASSWORD) and remove the line from .pgpass.",
+    examples: {
+      path: 'home/ops/.pgpass',
+      positive: ['db.prod.internal:5432:billing:billing_app:Zq7pN3vK9sW2', '*:*:*:replicator:Wm3kZ8qT5nB1'],
+      negative: ['localhost:5432:*:postgres:postgres', '# host:port:database:user:password'],
+    },
+  },
+  {
+    id: 'git-credentials',
+    title: 'Git credential store entry',
+    severity: 'critical',
+    provider: 'git',
+    keywords: ['://'],
+    paths: /(?:^|\/)\.git-credentials$/,
+    pattern: /^(?<scheme>https?):\/\/(?<user>[^:\s/@]{1,128}):(?<secret>[^@\s]{4,256})@(?<host>[A-Za-z0-9.-]{1,253})/m,
+    validate: validateUrlPassword,
+    revoke: 'Revoke the token at the git host and switch to a credential manager instead of the plaintext store.',
+    examples: {
+      path: '.git-credentials',
+      positive: ['https://deploy-bot: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@github.com', 'https://ci:glpat-eK3iRVza7wA2vyj0q8ou@gitlab.corp.example.net'],
+      negative: ['https://user:password@github.com', 'https://github.com/org/repo.git'],
+    },
+  },
+  {
+    id: 'kubernetes-secret-data',
+    title: 'Kubernetes Secret manifest with data',
+    severity: 'medium',
+    provider: 'kubernetes',
+    keywords: ['kind: secret'],
+    pattern: /^[ ]{2,8}(?<name>[A-Za-z0-9_.-]{1,253}):[ ]{1,4}["']?(?<secret>[A-Za-z0-9+/]{6,8192}={0,2})["']?[ ]*$/m,
+    validate: validateK8sSecretData,
+    revoke: 'Rotate every credential in the Secret; keep manifests in git only encrypted (SOPS, Sealed Secrets) or via an external secret store.',
+    examples: {
+      positive: [
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: billing-db\ntype: Opaque\ndata:\n  password: WnE3cE4zdks5c1cyeFk=\n',
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: registry\ndata:\n  token: "SG43dlEyeExwOVJ0a0w0bVg="\n',
+      ],
+      negative: [
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  mode: cHJvZHVjdGlvbg==\n',
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata:\n  password: eHh4eHh4eHh4eA==\n',
+      ],
+    },
+  },
+]);
