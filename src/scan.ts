@@ -4,6 +4,9 @@ import { pathAllowed, secretAllowed, type Config } from './config.js';
 import { buildFindings, type Provenance } from './detect/findings.js';
 import { scanItems, type Progress } from './detect/engine.js';
 import { Matcher } from './detect/matcher.js';
+import { FileMatcher } from './detect/file-matcher.js';
+import type { FileRule } from './detect/file-rule.js';
+import { fileRules } from './detect/rules/files.js';
 import type { Rule } from './detect/rule.js';
 import { builtinRules } from './detect/rules/index.js';
 import { GitError, UsageError } from './errors.js';
@@ -35,6 +38,13 @@ export interface ScanOptions {
   onPhase?: (phase: string) => void;
   /** Phase durations, for --debug. */
   onTimings?: (t: Record<string, number>) => void;
+}
+
+export function activeFileRules(config: Config): FileRule[] {
+  return fileRules.filter((r) => !config.disabledRules.has(r.id)).map((r) => {
+    const severity = config.severity.get(r.id);
+    return severity ? { ...r, severity } : r;
+  });
 }
 
 export function activeRules(config: Config, rules: Rule[] = builtinRules): Rule[] {
@@ -135,7 +145,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   const skipPath = historyLike ? undefined : (p: string) => pathAllowed(config, p);
   let scanned;
   try {
-    scanned = await scanItems(source.items(), matcher, opts.onProgress, skipPath);
+    scanned = await scanItems(source.items(), matcher, new FileMatcher(activeFileRules(config)), opts.onProgress, skipPath);
   } catch (err) {
     if (err instanceof GitError) throw err;
     throw new GitError(`reading ${plan.kind} failed: ${(err as Error).message}`);
@@ -148,7 +158,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   const gaps: CoverageGap[] = [...source.gaps];
   const provenance: Provenance = {};
   if (plan.kind === 'history' || plan.kind === 'range') {
-    const wanted = new Set(hits.filter((h) => h.matches.length).map((h) => h.key));
+    const wanted = new Set(hits.filter((h) => h.matches.length || h.files.length).map((h) => h.key));
     opts.onPhase?.('attaching provenance');
     if (source instanceof RangeSource) {
       provenance.introductions = source.introductions;

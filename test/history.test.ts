@@ -205,3 +205,21 @@ describe('git history source', () => {
     ]);
   });
 });
+
+describe('sensitive files', () => {
+  it('reports a keystore by its path even though it is binary, once per content, with provenance', async () => {
+    const r = new TempRepo();
+    try {
+      const c = r.commit('add signing material', { 'release/app.p12': Buffer.from([0x30, 0x82, 0, 1, 2, 3, 0, 9]), 'notes.txt': 'hi\n' });
+      r.git('mv', 'release/app.p12', 'app-copy.p12');
+      r.commit('move');
+      const report = await scan(r.dir);
+      const files = report.findings.filter((f) => f.kind === 'sensitive-file');
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatchObject({ ruleId: 'file-pkcs12', secret: '', inHead: true, location: { path: 'release/app.p12', commit: c, line: 0 } });
+      expect(report.summary.scan?.skippedBinary).toBe(1);
+    } finally {
+      r.cleanup();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { SecretFinding, SourceLocation } from '../model.js';
 import type { Introduction } from '../sources/git/provenance.js';
 import type { BlobHits } from './engine.js';
+import type { FileRule } from './file-rule.js';
 import { fingerprint, redact } from './fingerprint.js';
 import type { RawMatch } from './matcher.js';
 
@@ -13,54 +14,65 @@ export interface Provenance {
   inHead?: Set<string>;
 }
 
+type Subject = { kind: 'secret'; match: RawMatch } | { kind: 'file'; rule: FileRule };
+
 interface Group {
-  match: RawMatch;
+  subject: Subject;
   places: Array<{ location: SourceLocation; time: number }>;
   blobs: Set<string>;
   inHead: boolean;
+}
+
+export interface BuildOptions {
+  showSecrets: boolean;
+  keep?: (location: SourceLocation) => boolean;
 }
 
 /**
  * Nosey Parker's order: match first, then attach provenance, then fold every sighting of the same
  * secret (same rule, same value) into one finding located at its first introduction.
  */
-export function buildFindings(
-  hits: BlobHits[],
-  provenance: Provenance,
-  opts: { showSecrets: boolean; keep?: (location: SourceLocation) => boolean },
-): SecretFinding[] {
+export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: BuildOptions): SecretFinding[] {
   const groups = new Map<string, Group>();
   const history = Boolean(provenance.introductions);
+
+  const place = (hit: BlobHits, fp: string, subject: Subject, line: number, column: number, pathOk: (p: string) => boolean): void => {
+    const base: SourceLocation = { path: hit.path, line, column };
+    if (history) base.blob = hit.key;
+    const intros = (provenance.introductions?.get(hit.key) ?? []).filter((i) => pathOk(i.path));
+    const places = intros.length
+      ? intros.map((i) => ({
+          time: i.commit.time,
+          location: {
+            ...base,
+            path: i.path,
+            commit: i.commit.commit,
+            author: i.commit.author,
+            email: i.commit.email,
+            date: i.commit.date,
+            message: i.commit.message,
+          },
+        }))
+      : [{ time: Number.MAX_SAFE_INTEGER, location: base }];
+    const kept = opts.keep ? places.filter((p) => opts.keep!(p.location)) : places;
+    if (kept.length === 0) return;
+    let g = groups.get(fp);
+    if (!g) groups.set(fp, (g = { subject, places: [], blobs: new Set(), inHead: false }));
+    g.places.push(...kept);
+    g.blobs.add(hit.key);
+    if (provenance.inHead?.has(hit.key)) g.inHead = true;
+  };
+
   for (const hit of hits) {
-    const intros = provenance.introductions?.get(hit.key);
     const seenInBlob = new Set<string>();
     for (const match of hit.matches) {
       const fp = fingerprint(match.rule.id, match.secret);
       if (seenInBlob.has(fp)) continue;
       seenInBlob.add(fp);
-      const base: SourceLocation = { path: hit.path, line: match.line, column: match.column };
-      if (history) base.blob = hit.key;
-      const places = intros?.length
-        ? intros.map((i) => ({
-            time: i.commit.time,
-            location: {
-              ...base,
-              path: i.path,
-              commit: i.commit.commit,
-              author: i.commit.author,
-              email: i.commit.email,
-              date: i.commit.date,
-              message: i.commit.message,
-            },
-          }))
-        : [{ time: Number.MAX_SAFE_INTEGER, location: base }];
-      const kept = opts.keep ? places.filter((p) => opts.keep!(p.location)) : places;
-      if (kept.length === 0) continue;
-      let g = groups.get(fp);
-      if (!g) groups.set(fp, (g = { match, places: [], blobs: new Set(), inHead: false }));
-      g.places.push(...kept);
-      g.blobs.add(hit.key);
-      if (provenance.inHead?.has(hit.key)) g.inHead = true;
+      place(hit, fp, { kind: 'secret', match }, match.line, match.column, () => true);
+    }
+    for (const rule of hit.files) {
+      place(hit, fingerprint(rule.id, hit.contentId ?? hit.path), { kind: 'file', rule }, 0, 0, (p) => rule.path.test(p));
     }
   }
 
@@ -70,18 +82,9 @@ export function buildFindings(
     const firstPerPath = new Map<string, SourceLocation>();
     for (const p of g.places) if (!firstPerPath.has(p.location.path)) firstPerPath.set(p.location.path, p.location);
     const commits = new Set(g.places.map((p) => p.location.commit).filter(Boolean));
-    const { rule } = g.match;
-    const location = g.places[0]!.location;
-    findings.push({
-      kind: 'secret',
-      ruleId: rule.id,
-      title: rule.title,
-      severity: rule.severity,
-      nhi: rule.nhi ?? ['NHI2'],
+    const common = {
       fingerprint: fp,
-      provider: rule.provider,
-      secret: opts.showSecrets ? g.match.secret : redact(g.match.secret),
-      location,
+      location: g.places[0]!.location,
       occurrences: {
         commits: commits.size,
         paths: firstPerPath.size,
@@ -89,10 +92,39 @@ export function buildFindings(
         locations: [...firstPerPath.values()].slice(0, MAX_LOCATIONS),
       },
       inHead: provenance.inHead ? g.inHead : null,
-      validation: g.match.validation,
-      ...(g.match.identifier ? { identifier: g.match.identifier } : {}),
-      ...(g.match.account ? { account: g.match.account } : {}),
+    };
+    if (g.subject.kind === 'file') {
+      const { rule } = g.subject;
+      findings.push({
+        kind: 'sensitive-file',
+        ruleId: rule.id,
+        title: rule.title,
+        severity: rule.severity,
+        nhi: rule.nhi ?? ['NHI2'],
+        provider: rule.provider,
+        secret: '',
+        validation: rule.content ? 'path and content match' : 'path matches',
+        remediation: { hint: rule.revoke },
+        ...common,
+      });
+      continue;
+    }
+    const { match } = g.subject;
+    const { rule } = match;
+    findings.push({
+      kind: 'secret',
+      ruleId: rule.id,
+      title: rule.title,
+      severity: rule.severity,
+      nhi: rule.nhi ?? ['NHI2'],
+      provider: rule.provider,
+      secret: opts.showSecrets ? match.secret : redact(match.secret),
+      validation: match.validation,
+      ...(match.identifier ? { identifier: match.identifier } : {}),
+      ...(match.account ? { account: match.account } : {}),
+      ...(match.decoded ? { decoded: match.decoded } : {}),
       ...(rule.revoke ? { remediation: { hint: rule.revoke } } : {}),
+      ...common,
     });
   }
   return findings;

@@ -1,3 +1,4 @@
+import type { DecodeStep } from '../model.js';
 import { shannonEntropy } from './entropy.js';
 import { LineIndex } from './lines.js';
 import { isPlaceholder } from './placeholder.js';
@@ -17,6 +18,8 @@ export interface RawMatch {
   validation: string | null;
   account?: string;
   identifier?: string;
+  /** How the secret was decoded, outermost first, when it was found inside an encoded span. */
+  decoded?: DecodeStep[];
 }
 
 export interface MatchResult {
