@@ -36,6 +36,8 @@ export interface ScanOptions {
   stdin?: NodeJS.ReadableStream;
   onProgress?: (p: Progress) => void;
   onPhase?: (phase: string) => void;
+  /** Layers of base64/percent encoding to look through; default 1, 0 turns decoding off. */
+  decodeDepth?: number;
   /** Phase durations, for --debug. */
   onTimings?: (t: Record<string, number>) => void;
 }
@@ -113,7 +115,7 @@ export function configRoot(plan: Plan): string | null {
 export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   const started = Date.now();
   const { config } = opts;
-  const matcher = new Matcher(activeRules(config));
+  const matcher = new Matcher(activeRules(config), opts.decodeDepth ?? 1);
   let source: Source;
   switch (plan.kind) {
     case 'stdin':

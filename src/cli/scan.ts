@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { configRoot, planScan, runScan } from '../scan.js';
 import { emit, exitCodeFor, failOnOption, formatOption, parseSize, resolveFormat, withGlobalOptions, type GlobalFlags } from './common.js';
@@ -16,7 +16,13 @@ interface ScanFlags extends GlobalFlags {
   since?: string;
   range?: string;
   maxFileSize: string;
+  decodeDepth: number | string;
   config?: string;
+}
+
+function parseDepth(value: string): number {
+  if (!/^[0-9]$/.test(value)) throw new InvalidArgumentError('expected a whole number from 0 to 9');
+  return Number(value);
 }
 
 export function scanCommand(setExit: (code: number) => void): Command {
@@ -34,6 +40,7 @@ export function scanCommand(setExit: (code: number) => void): Command {
     .option('--since <rev>', 'scan only what commits in <rev>..HEAD introduced')
     .option('--range <A..B>', 'scan only what commits in the range introduced')
     .addOption(new Option('--max-file-size <size>', 'skip blobs and files larger than this').default('10MiB'))
+    .addOption(new Option('--decode-depth <n>', 'layers of base64/percent encoding to decode and scan (0 = off)').default('1').argParser(parseDepth))
     .option('-c, --config <file>', `config file (default: .nhiscan.toml in the target's root)`);
   withGlobalOptions(cmd);
   cmd.action(async (target: string, flags: ScanFlags) => {
@@ -60,6 +67,7 @@ export function scanCommand(setExit: (code: number) => void): Command {
         since: flags.since,
         range: flags.range,
         maxFileSize: parseSize(flags.maxFileSize),
+        decodeDepth: Number(flags.decodeDepth),
         showSecrets: Boolean(flags.showSecrets),
         config,
         onProgress: (p) => spinner.progress(p),

@@ -2,6 +2,7 @@ import type { DecodeStep } from '../model.js';
 import { shannonEntropy } from './entropy.js';
 import { LineIndex } from './lines.js';
 import { isPlaceholder } from './placeholder.js';
+import { encodedSpans } from './decode.js';
 import { KeywordPrefilter } from './prefilter.js';
 import type { Rule } from './rule.js';
 
@@ -43,7 +44,11 @@ export class Matcher {
   private readonly compiled: CompiledRule[];
   private readonly prefilter: KeywordPrefilter;
 
-  constructor(readonly rules: readonly Rule[]) {
+  /** `decodeDepth`: how many layers of base64/percent encoding to look through (0 turns decoding off). */
+  constructor(
+    readonly rules: readonly Rule[],
+    readonly decodeDepth = 1,
+  ) {
     this.compiled = rules.map(compile);
     this.prefilter = new KeywordPrefilter(rules);
   }
@@ -54,9 +59,47 @@ export class Matcher {
    */
   scan(input: string | Uint8Array, path = ''): MatchResult {
     const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-    const candidates = this.prefilter.candidates(bytes);
-    if (candidates.length === 0) return { matches: [], allowed: 0 };
+    const { rules: candidates, runs } = this.prefilter.pass(bytes, this.decodeDepth > 0);
+    // Encoded secrets carry no plain keyword: a blob with an encodable run is decoded even without candidates.
+    const mayHoldEncoded = runs.length > 0 || (this.decodeDepth > 0 && bytes.includes(0x25 /* % */));
+    if (candidates.length === 0 && !mayHoldEncoded) return { matches: [], allowed: 0 };
     const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+    const result = this.scanText(text, candidates, path);
+    if (mayHoldEncoded) this.scanDecoded(text, path, this.decodeDepth, [], result, undefined, { bytes, runs });
+    return result;
+  }
+
+  /**
+   * Scan what base64 and percent-encoded spans decode to. A match inside is located at the encoded
+   * span in the outermost text and records each decoding step.
+   */
+  private scanDecoded(
+    text: string,
+    path: string,
+    depth: number,
+    outer: DecodeStep[],
+    into: MatchResult,
+    anchor?: { line: number; column: number },
+    known?: { bytes: Uint8Array; runs: number[] },
+  ): void {
+    const spans = known ? encodedSpans(text, known.bytes, known.runs) : encodedSpans(text);
+    if (spans.length === 0) return;
+    const index = anchor ? undefined : new LineIndex(text);
+    for (const span of spans) {
+      const steps = [...outer, span.step];
+      const pos = anchor ?? index!.position(span.step.start);
+      const inner = this.scanText(span.decoded, this.prefilter.candidates(Buffer.from(span.decoded, 'utf8')), path);
+      into.allowed += inner.allowed;
+      for (const m of inner.matches) {
+        if (into.matches.some((o) => o.rule === m.rule && o.secret === m.secret)) continue;
+        into.matches.push({ ...m, line: pos.line, column: pos.column, decoded: steps });
+      }
+      if (depth > 1) this.scanDecoded(span.decoded, path, depth - 1, steps, into, pos);
+    }
+  }
+
+  private scanText(text: string, candidates: number[], path: string): MatchResult {
+    if (candidates.length === 0) return { matches: [], allowed: 0 };
     let lines: LineIndex | undefined;
     const taken: Array<[number, number]> = [];
     const matches: RawMatch[] = [];

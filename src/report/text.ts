@@ -30,6 +30,7 @@ function secretBlock(c: ChalkInstance, f: SecretFinding): string[] {
   }
   const facts: string[] = [];
   if (f.validation) facts.push(f.validation);
+  if (f.decoded?.length) facts.push(`found after decoding ${f.decoded.map((d) => d.encoding).join(' > ')}`);
   if (f.identifier && f.identifier !== f.secret) facts.push(`id ${f.identifier}`);
   if (f.inHead !== null) facts.push(f.inHead ? c.red('still in HEAD') : 'not in HEAD (history only)');
   if (f.occurrences.commits > 1 || f.occurrences.paths > 1) {

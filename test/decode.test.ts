@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DECODE_LIMITS, encodedSpans } from '../src/detect/decode.js';
+import { Matcher } from '../src/detect/matcher.js';
+import { builtinRules } from '../src/detect/rules/index.js';
+import { githubToken } from './helpers/secrets.js';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('decoding', () => {
+  it('finds a token inside a base64 Kubernetes Secret value and says how and where it was decoded', () => {
+    const token = githubToken();
+    const value = b64(`GITHUB_TOKEN=${token}`);
+    const manifest = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci\ndata:\n  env: ${value}\n`;
+    const { matches } = new Matcher(builtinRules).scan(Buffer.from(manifest));
+    const hit = matches.find((m) => m.secret === token);
+    expect(hit).toBeDefined();
+    expect(hit!.line).toBe(6);
+    expect(hit!.column).toBe(8);
+    expect(hit!.decoded).toEqual([{ encoding: 'base64', start: manifest.indexOf(value), end: manifest.indexOf(value) + value.length }]);
+  });
+
+  it('decodes docker auths and data URLs the same way', () => {
+    const token = githubToken('ghs_');
+    const text = `<a href="data:text/plain;base64,${b64(`token: ${token}`)}">x</a>`;
+    expect(new Matcher(builtinRules).scan(text).matches.map((m) => m.secret)).toContain(token);
+  });
+
+  it('finds percent-encoded secrets', () => {
+    const token = githubToken();
+    const text = `redirect=https%3A%2F%2Fci.example.net%2Fhook%3Ftoken%3D${token}%26x%3D1`;
+    const hit = new Matcher(builtinRules).scan(text).matches.find((m) => m.secret === token);
+    expect(hit?.decoded?.[0]?.encoding).toBe('percent');
+  });
+
+  it('goes one level deep by default and deeper with --decode-depth', () => {
+    const token = githubToken();
+    const twice = b64(b64(`export GITHUB_TOKEN=${token}`));
+    const text = `blob: ${twice}\n`;
+    expect(new Matcher(builtinRules, 1).scan(text).matches.map((m) => m.secret)).not.toContain(token);
+    const deep = new Matcher(builtinRules, 2).scan(text).matches.find((m) => m.secret === token);
+    expect(deep?.decoded?.map((d) => d.encoding)).toEqual(['base64', 'base64']);
+    expect(deep?.column).toBe(7);
+    expect(new Matcher(builtinRules, 0).scan(b64(`GITHUB_TOKEN=${token}`)).matches).toEqual([]);
+  });
+
+  it('ignores hashes, identifiers and binary payloads', () => {
+    const integrity = 'sha512-' + Buffer.alloc(64, 7).toString('base64');
+    const spans = encodedSpans(`"integrity": "${integrity}", id: 3f786850e387550fdab836ed7e6dc881de23001b, CONSTANT_NAME_THAT_IS_LONG_ENOUGH`);
+    expect(spans).toEqual([]);
+  });
+
+  it('bounds the work on a blob full of base64', { timeout: 20_000 }, () => {
+    const chunk = b64('just some harmless text that decodes fine, ') + ' ';
+    const text = chunk.repeat(100_000);
+    expect(encodedSpans(text).length).toBeLessThanOrEqual(DECODE_LIMITS.maxSpans);
+    expect(() => new Matcher(builtinRules).scan(text)).not.toThrow();
+  });
+});
