@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { parse, TomlError } from 'smol-toml';
 import { UsageError } from './errors.js';
+import type { Rule } from './detect/rule.js';
 import { isSeverity, type Severity } from './model.js';
 
 export const CONFIG_FILE = '.nhiscan.toml';
 
 export interface Config {
   file: string | null;
+  /** `[[rule]]` tables: the user's own detectors, same shape as the built-in ones. */
+  customRules: Rule[];
   disabledRules: Set<string>;
   severity: Map<string, Severity>;
   allow: {
@@ -18,6 +21,8 @@ export interface Config {
     regexes: RegExp[];
     /** A secret containing any of these (case-insensitive) is ignored. */
     stopwords: string[];
+    /** Tested against the whole line the secret is on. */
+    lines: RegExp[];
     commits: Set<string>;
   };
 }
@@ -25,9 +30,10 @@ export interface Config {
 export function emptyConfig(): Config {
   return {
     file: null,
+    customRules: [],
     disabledRules: new Set(),
     severity: new Map(),
-    allow: { paths: ignore(), pathPatterns: [], regexes: [], stopwords: [], commits: new Set() },
+    allow: { paths: ignore(), pathPatterns: [], regexes: [], stopwords: [], lines: [], commits: new Set() },
   };
 }
 
@@ -44,7 +50,53 @@ function stringList(value: unknown, file: string, text: string, key: string): st
   return value as string[];
 }
 
-const KNOWN = { top: ['allowlist', 'rules'], allowlist: ['paths', 'regexes', 'stopwords', 'commits'], rules: ['disable', 'severity'] };
+const KNOWN = {
+  top: ['allowlist', 'rules', 'rule'],
+  allowlist: ['paths', 'regexes', 'lines', 'stopwords', 'commits'],
+  rules: ['disable', 'severity'],
+  rule: ['id', 'title', 'severity', 'regex', 'keywords', 'entropy', 'paths', 'description'],
+};
+
+function compileRegex(src: string, flags: string, file: string, text: string): RegExp {
+  try {
+    return new RegExp(src, flags);
+  } catch (err) {
+    throw new UsageError(`${file}:${lineOf(text, src)}: invalid regex ${JSON.stringify(src)}: ${(err as Error).message}`);
+  }
+}
+
+function parseCustomRule(raw: Record<string, unknown>, index: number, file: string, text: string): Rule {
+  checkKeys(raw, KNOWN.rule, 'rule', file, text);
+  const where = typeof raw.id === 'string' ? raw.id : `rule ${index + 1}`;
+  const line = lineOf(text, typeof raw.id === 'string' ? raw.id : '[[rule]]');
+  const need = (key: string): string => {
+    const v = raw[key];
+    if (typeof v !== 'string' || v === '') throw new UsageError(`${file}:${line}: [[rule]] ${where} needs a string "${key}"`);
+    return v;
+  };
+  const id = need('id');
+  const regex = need('regex');
+  const severity = raw.severity ?? 'high';
+  if (typeof severity !== 'string' || !isSeverity(severity)) {
+    throw new UsageError(`${file}:${line}: [[rule]] ${id}: severity must be critical, high, medium, low or info`);
+  }
+  // Without a named `secret` group the whole match is the secret.
+  const source = regex.includes('(?<secret>') ? regex : `(?<secret>${regex})`;
+  const pattern = compileRegex(source, '', file, text);
+  const keywords = stringList(raw.keywords, file, text, 'keywords').map((k) => k.toLowerCase());
+  if (raw.entropy !== undefined && typeof raw.entropy !== 'number') throw new UsageError(`${file}:${line}: [[rule]] ${id}: entropy must be a number`);
+  return {
+    id,
+    title: typeof raw.title === 'string' ? raw.title : id,
+    severity,
+    provider: 'custom',
+    keywords,
+    pattern,
+    ...(typeof raw.entropy === 'number' ? { minEntropy: raw.entropy } : {}),
+    ...(typeof raw.paths === 'string' ? { paths: compileRegex(raw.paths, '', file, text) } : {}),
+    examples: { positive: [], negative: [] },
+  };
+}
 
 function checkKeys(obj: Record<string, unknown>, allowed: string[], where: string, file: string, text: string): void {
   for (const k of Object.keys(obj)) {
@@ -72,13 +124,11 @@ export function parseConfig(text: string, file: string): Config {
   checkKeys(allow, KNOWN.allowlist, 'allowlist', file, text);
   cfg.allow.pathPatterns = stringList(allow.paths, file, text, 'paths');
   cfg.allow.paths = ignore().add(cfg.allow.pathPatterns);
-  cfg.allow.regexes = stringList(allow.regexes, file, text, 'regexes').map((src) => {
-    try {
-      return new RegExp(src);
-    } catch (err) {
-      throw new UsageError(`${file}:${lineOf(text, src)}: invalid regex ${JSON.stringify(src)}: ${(err as Error).message}`);
-    }
-  });
+  cfg.allow.regexes = stringList(allow.regexes, file, text, 'regexes').map((src) => compileRegex(src, '', file, text));
+  cfg.allow.lines = stringList(allow.lines, file, text, 'lines').map((src) => compileRegex(src, '', file, text));
+  const custom = doc.rule ?? [];
+  if (!Array.isArray(custom)) throw new UsageError(`${file}:${lineOf(text, 'rule')}: use [[rule]] tables for custom rules`);
+  cfg.customRules = custom.map((r, i) => parseCustomRule(r as Record<string, unknown>, i, file, text));
   cfg.allow.stopwords = stringList(allow.stopwords, file, text, 'stopwords').map((s) => s.toLowerCase());
   cfg.allow.commits = new Set(stringList(allow.commits, file, text, 'commits'));
   const rules = (doc.rules ?? {}) as Record<string, unknown>;

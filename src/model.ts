@@ -164,6 +164,29 @@ export interface Summary {
   durationMs: number;
 }
 
+/** A baseline entry: keyed by fingerprint, never by line; holds no secret. */
+export interface BaselineEntry {
+  fingerprint: string;
+  ruleId: string;
+  /** Where it was when baselined; informational only, matching ignores it. */
+  path: string;
+  added: string;
+  reason?: string;
+  author?: string;
+  /** YYYY-MM-DD; from that day the finding counts as new again. */
+  expires?: string;
+}
+
+export interface BaselineOutcome {
+  file: string;
+  /** Findings hidden because a live entry covers them. */
+  suppressed: number;
+  /** Entries whose finding this (full) scan did not see: fixed, or the baseline is out of date. */
+  stale: BaselineEntry[];
+  /** Entries past their expiry; their findings are reported as new. */
+  expired: BaselineEntry[];
+}
+
 export interface Report {
   tool: 'nhiscan';
   version: string;
@@ -172,6 +195,7 @@ export interface Report {
   summary: Summary;
   findings: Finding[];
   coverage: { complete: boolean; gaps: CoverageGap[] };
+  baseline?: BaselineOutcome;
 }
 
 export function summarize(findings: Finding[], durationMs: number, scan?: ScanStats): Summary {

@@ -10,7 +10,8 @@ import { fileRules } from './detect/rules/files.js';
 import type { Rule } from './detect/rule.js';
 import { builtinRules } from './detect/rules/index.js';
 import { GitError, UsageError } from './errors.js';
-import { compareFindings, summarize, type CoverageGap, type Report } from './model.js';
+import { compareFindings, summarize, type CoverageGap, type Finding, type Report } from './model.js';
+import { applyBaseline, type Baseline } from './baseline.js';
 import { DirectorySource, FileSource } from './sources/directory.js';
 import { HistorySource } from './sources/git/history.js';
 import { blobsInHead, introductionsOf } from './sources/git/provenance.js';
@@ -38,6 +39,8 @@ export interface ScanOptions {
   onPhase?: (phase: string) => void;
   /** Layers of base64/percent encoding to look through; default 1, 0 turns decoding off. */
   decodeDepth?: number;
+  /** Findings it covers are dropped; stale and expired entries are reported. */
+  baseline?: Baseline | null;
   /** Phase durations, for --debug. */
   onTimings?: (t: Record<string, number>) => void;
 }
@@ -49,8 +52,9 @@ export function activeFileRules(config: Config): FileRule[] {
   });
 }
 
+/** The user's own rules come first so they win over generic built-ins on the same span. */
 export function activeRules(config: Config, rules: Rule[] = builtinRules): Rule[] {
-  return rules
+  return [...config.customRules, ...rules]
     .filter((r) => !config.disabledRules.has(r.id))
     .map((r) => {
       const severity = config.severity.get(r.id);
@@ -58,7 +62,7 @@ export function activeRules(config: Config, rules: Rule[] = builtinRules): Rule[
     });
 }
 
-type Plan =
+export type Plan =
   | { kind: 'stdin' }
   | { kind: 'file'; path: string }
   | { kind: 'directory'; root: string }
@@ -115,7 +119,10 @@ export function configRoot(plan: Plan): string | null {
 export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   const started = Date.now();
   const { config } = opts;
-  const matcher = new Matcher(activeRules(config), opts.decodeDepth ?? 1);
+  const matcher = new Matcher(activeRules(config), {
+    decodeDepth: opts.decodeDepth ?? 1,
+    allowLine: config.allow.lines.length ? (line) => config.allow.lines.some((re) => re.test(line)) : undefined,
+  });
   let source: Source;
   switch (plan.kind) {
     case 'stdin':
@@ -180,10 +187,16 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   timings.provenanceMs = Date.now() - mark;
   opts.onTimings?.(timings);
 
-  const findings = buildFindings(hits, provenance, {
+  let findings: Finding[] = buildFindings(hits, provenance, {
     showSecrets: opts.showSecrets,
     keep: (loc) => !pathAllowed(config, loc.path) && !(loc.commit && config.allow.commits.has(loc.commit)),
   }).sort(compareFindings);
+  let baselineOutcome;
+  if (opts.baseline) {
+    // Only a scan of everything can tell that a baselined secret is gone.
+    const full = plan.kind === 'history' || plan.kind === 'directory';
+    ({ findings, outcome: baselineOutcome } = applyBaseline(findings, opts.baseline, full));
+  }
 
   return {
     tool: 'nhiscan',
@@ -193,6 +206,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
     summary: summarize(findings, Date.now() - started, stats),
     findings,
     coverage: { complete: gaps.length === 0, gaps },
+    ...(baselineOutcome ? { baseline: baselineOutcome } : {}),
   };
 }
 

@@ -1,28 +1,16 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig } from '../config.js';
-import { configRoot, planScan, runScan } from '../scan.js';
-import { emit, exitCodeFor, failOnOption, formatOption, parseSize, resolveFormat, withGlobalOptions, type GlobalFlags } from './common.js';
-import { Spinner } from './progress.js';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { BASELINE_FILE, readBaseline } from '../baseline.js';
+import { runScan } from '../scan.js';
+import { emit, exitCodeFor, failOnOption, formatOption, resolveFormat, withGlobalOptions } from './common.js';
+import { addSourceOptions, prepareScan, type SourceFlags } from './scan-options.js';
 
-interface ScanFlags extends GlobalFlags {
+interface ScanFlags extends SourceFlags {
   format?: string;
   output?: string;
   failOn: string;
   showSecrets?: boolean;
-  git: boolean;
-  ignore: boolean;
-  staged?: boolean;
-  allObjects?: boolean;
-  since?: string;
-  range?: string;
-  maxFileSize: string;
-  decodeDepth: number | string;
-  config?: string;
-}
-
-function parseDepth(value: string): number {
-  if (!/^[0-9]$/.test(value)) throw new InvalidArgumentError('expected a whole number from 0 to 9');
-  return Number(value);
+  baseline?: string | false;
 }
 
 export function scanCommand(setExit: (code: number) => void): Command {
@@ -33,54 +21,31 @@ export function scanCommand(setExit: (code: number) => void): Command {
     .option('-o, --output <file>', 'write the report to a file (mode 0600) instead of stdout')
     .addOption(failOnOption())
     .option('--show-secrets', 'print secrets in full (default: redacted)')
-    .option('--no-git', 'scan the target as plain files even if it is a repository')
-    .option('--no-ignore', 'with a directory scan, do not honour .gitignore')
-    .option('--staged', 'scan only staged changes (pre-commit)')
-    .option('--all-objects', 'also scan unreachable and dangling git objects')
-    .option('--since <rev>', 'scan only what commits in <rev>..HEAD introduced')
-    .option('--range <A..B>', 'scan only what commits in the range introduced')
-    .addOption(new Option('--max-file-size <size>', 'skip blobs and files larger than this').default('10MiB'))
-    .addOption(new Option('--decode-depth <n>', 'layers of base64/percent encoding to decode and scan (0 = off)').default('1').argParser(parseDepth))
-    .option('-c, --config <file>', `config file (default: .nhiscan.toml in the target's root)`);
+    .option('-b, --baseline <file>', `report only findings not in this baseline (default: ${BASELINE_FILE} in the target's root, if present)`)
+    .option('--no-baseline', 'ignore any baseline file');
+  addSourceOptions(cmd, { ranges: true });
   withGlobalOptions(cmd);
   cmd.action(async (target: string, flags: ScanFlags) => {
-    const plan = await planScan({
-      target,
-      noGit: !flags.git,
-      staged: Boolean(flags.staged),
-      allObjects: Boolean(flags.allObjects),
-      since: flags.since,
-      range: flags.range,
-    });
-    const config = await loadConfig(flags.config, configRoot(plan));
+    const prepared = await prepareScan(target, flags, Boolean(flags.showSecrets));
+    const { plan, config, root, spinner, options, timings } = prepared;
+    if (flags.baseline !== false) {
+      const explicit = typeof flags.baseline === 'string';
+      const file = explicit ? (flags.baseline as string) : root ? join(root, BASELINE_FILE) : null;
+      options.baseline = file ? await readBaseline(file, explicit) : null;
+    }
     const format = resolveFormat(flags.format);
-    const spinner = new Spinner(!flags.debug);
     let report;
-    let timings: Record<string, number> = {};
     try {
-      report = await runScan(plan, {
-        target,
-        noGit: !flags.git,
-        noIgnore: !flags.ignore,
-        staged: Boolean(flags.staged),
-        allObjects: Boolean(flags.allObjects),
-        since: flags.since,
-        range: flags.range,
-        maxFileSize: parseSize(flags.maxFileSize),
-        decodeDepth: Number(flags.decodeDepth),
-        showSecrets: Boolean(flags.showSecrets),
-        config,
-        onProgress: (p) => spinner.progress(p),
-        onPhase: (p) => spinner.phase(p),
-        onTimings: (t) => (timings = t),
-      });
+      report = await runScan(plan, options);
     } finally {
       spinner.stop();
     }
     await emit(report, format, flags.output, flags);
     if (flags.debug) {
       const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-      process.stderr.write(`debug: ${JSON.stringify(report.summary.scan)} peakRssMiB=${peakRssMiB} timings=${JSON.stringify(timings)} config=${config.file ?? 'none'}\n`);
+      process.stderr.write(
+        `debug: ${JSON.stringify(report.summary.scan)} peakRssMiB=${peakRssMiB} timings=${JSON.stringify(timings)} config=${config.file ?? 'none'} baseline=${report.baseline?.file ?? 'none'}\n`,
+      );
     }
     setExit(exitCodeFor(report, flags.failOn));
   });

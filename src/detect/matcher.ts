@@ -29,6 +29,11 @@ export interface MatchResult {
   allowed: number;
 }
 
+export interface MatcherOptions {
+  decodeDepth?: number;
+  allowLine?: ((line: string) => boolean) | undefined;
+}
+
 interface CompiledRule {
   rule: Rule;
   re: RegExp;
@@ -44,11 +49,17 @@ export class Matcher {
   private readonly compiled: CompiledRule[];
   private readonly prefilter: KeywordPrefilter;
 
-  /** `decodeDepth`: how many layers of base64/percent encoding to look through (0 turns decoding off). */
-  constructor(
-    readonly rules: readonly Rule[],
-    readonly decodeDepth = 1,
-  ) {
+  readonly decodeDepth: number;
+  private readonly allowLine: ((line: string) => boolean) | undefined;
+
+  /**
+   * `decodeDepth`: how many layers of base64/percent encoding to look through (0 turns decoding off).
+   * `allowLine`: config line allowlist; a match on such a line counts as allowed, like an inline allow.
+   */
+  constructor(readonly rules: readonly Rule[], opts: number | MatcherOptions = {}) {
+    const o = typeof opts === 'number' ? { decodeDepth: opts } : opts;
+    this.decodeDepth = o.decodeDepth ?? 1;
+    this.allowLine = o.allowLine;
     this.compiled = rules.map(compile);
     this.prefilter = new KeywordPrefilter(rules);
   }
@@ -90,6 +101,12 @@ export class Matcher {
       const pos = anchor ?? index!.position(span.step.start);
       const inner = this.scanText(span.decoded, this.prefilter.candidates(Buffer.from(span.decoded, 'utf8')), path);
       into.allowed += inner.allowed;
+      // An allow on the line holding the encoded span covers what it decodes to.
+      const outerLine = index?.lineAt(span.step.start);
+      if (outerLine !== undefined && (outerLine.includes(INLINE_ALLOW) || this.allowLine?.(outerLine))) {
+        into.allowed += inner.matches.length;
+        continue;
+      }
       for (const m of inner.matches) {
         if (into.matches.some((o) => o.rule === m.rule && o.secret === m.secret)) continue;
         into.matches.push({ ...m, line: pos.line, column: pos.column, decoded: steps });
@@ -133,7 +150,8 @@ export class Matcher {
         }
         lines ??= new LineIndex(text);
         taken.push([start, end]);
-        if (lines.lineAt(start).includes(INLINE_ALLOW)) {
+        const lineText = lines.lineAt(start);
+        if (lineText.includes(INLINE_ALLOW) || this.allowLine?.(lineText)) {
           allowed++;
           continue;
         }

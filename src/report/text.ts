@@ -77,6 +77,10 @@ export function summaryLine(report: Report, color = false): string {
     if (skipped) parts.push(`skipped ${skipped}`);
     if (s.scan.suppressed) parts.push(`${s.scan.suppressed} allowed inline`);
   }
+  if (report.baseline) {
+    const b = report.baseline;
+    parts.push(`baseline: ${b.suppressed} known${b.stale.length ? `, ${b.stale.length} stale` : ''}${b.expired.length ? `, ${b.expired.length} expired` : ''}`);
+  }
   parts.push(`${(s.durationMs / 1000).toFixed(2)}s`);
   const line = parts.join('; ');
   return report.coverage.complete ? line : `${line}; ${c.red('INCOMPLETE')}`;
@@ -86,6 +90,12 @@ export function renderText(report: Report, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
   for (const f of report.findings) out.push(...findingBlock(c, f), '');
+  const b = report.baseline;
+  if (b) {
+    for (const e of b.expired) out.push(c.yellow(`baseline entry expired ${e.expires}: ${e.ruleId} at ${e.path} (${e.fingerprint.slice(0, 12)}) now counts as new`));
+    for (const e of b.stale) out.push(c.dim(`baseline entry no longer seen (stale): ${e.ruleId} at ${e.path} (${e.fingerprint.slice(0, 12)})`));
+    if (b.expired.length || b.stale.length) out.push('');
+  }
   for (const g of report.coverage.gaps) out.push(c.red(`incomplete: ${g.scope}: ${g.reason}`));
   if (report.coverage.gaps.length) out.push('');
   out.push(report.findings.length === 0 && report.coverage.complete ? c.green(`✓ ${summaryLine(report)}`) : summaryLine(report, color));

@@ -1,0 +1,129 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { UsageError } from './errors.js';
+import type { BaselineEntry, BaselineOutcome, Finding, Report } from './model.js';
+import { isSecretFinding } from './model.js';
+
+export const BASELINE_FILE = '.nhiscan-baseline.json';
+
+export interface Baseline {
+  file: string;
+  entries: BaselineEntry[];
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export async function readBaseline(file: string, mustExist: boolean): Promise<Baseline | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (!mustExist && (err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new UsageError(`cannot read baseline ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  const entries = (doc as { entries?: unknown }).entries;
+  if (!Array.isArray(entries)) throw new UsageError(`${file}: expected {"entries": [...]}`);
+  entries.forEach((e: Partial<BaselineEntry>, i) => {
+    if (typeof e?.fingerprint !== 'string' || typeof e.ruleId !== 'string') {
+      throw new UsageError(`${file}: entry ${i + 1} needs "fingerprint" and "ruleId"`);
+    }
+    if (e.expires !== undefined && (typeof e.expires !== 'string' || !DATE.test(e.expires))) {
+      throw new UsageError(`${file}: entry ${i + 1} has an invalid "expires" (use YYYY-MM-DD)`);
+    }
+  });
+  return { file, entries: entries as BaselineEntry[] };
+}
+
+export function isExpired(entry: BaselineEntry, today: string): boolean {
+  return entry.expires !== undefined && entry.expires <= today;
+}
+
+/**
+ * Drop findings a live entry covers. `complete` says whether the scan saw everything the baseline
+ * describes (a full history or directory scan); only then can an unseen entry be called stale.
+ */
+export function applyBaseline(
+  findings: Finding[],
+  baseline: Baseline,
+  complete: boolean,
+  today = new Date().toISOString().slice(0, 10),
+): { findings: Finding[]; outcome: BaselineOutcome } {
+  const byFp = new Map(baseline.entries.map((e) => [e.fingerprint, e]));
+  const seen = new Set<string>();
+  let suppressed = 0;
+  const kept = findings.filter((f) => {
+    const entry = byFp.get(f.fingerprint);
+    if (!entry) return true;
+    seen.add(f.fingerprint);
+    if (isExpired(entry, today)) return true;
+    suppressed++;
+    return false;
+  });
+  return {
+    findings: kept,
+    outcome: {
+      file: baseline.file,
+      suppressed,
+      stale: complete ? baseline.entries.filter((e) => !seen.has(e.fingerprint)) : [],
+      expired: baseline.entries.filter((e) => isExpired(e, today)),
+    },
+  };
+}
+
+export interface EntryDefaults {
+  reason?: string;
+  author?: string;
+  expires?: string;
+}
+
+function entryFor(f: Finding, defaults: EntryDefaults, today: string): BaselineEntry {
+  return {
+    fingerprint: f.fingerprint,
+    ruleId: f.ruleId,
+    path: isSecretFinding(f) ? f.location.path : f.identity.arn,
+    added: today,
+    ...(defaults.reason ? { reason: defaults.reason } : {}),
+    ...(defaults.author ? { author: defaults.author } : {}),
+    ...(defaults.expires ? { expires: defaults.expires } : {}),
+  };
+}
+
+/**
+ * New entries for findings not yet in `previous`; kept entries keep their reason, author and
+ * expiry. Entries no longer seen are dropped unless `keepStale`.
+ */
+export function mergeBaseline(
+  report: Report,
+  previous: BaselineEntry[],
+  defaults: EntryDefaults,
+  keepStale: boolean,
+  today = new Date().toISOString().slice(0, 10),
+): { entries: BaselineEntry[]; added: number; removed: number } {
+  const old = new Map(previous.map((e) => [e.fingerprint, e]));
+  const current = new Map<string, BaselineEntry>();
+  let added = 0;
+  for (const f of report.findings) {
+    if (current.has(f.fingerprint)) continue;
+    const existing = old.get(f.fingerprint);
+    if (!existing) added++;
+    current.set(f.fingerprint, existing ?? entryFor(f, defaults, today));
+  }
+  let removed = 0;
+  for (const e of previous) {
+    if (current.has(e.fingerprint)) continue;
+    if (keepStale) current.set(e.fingerprint, e);
+    else removed++;
+  }
+  const entries = [...current.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.path.localeCompare(b.path) || a.fingerprint.localeCompare(b.fingerprint));
+  return { entries, added, removed };
+}
+
+export async function writeBaseline(file: string, entries: BaselineEntry[]): Promise<void> {
+  const doc = { tool: 'nhiscan', format: 1, entries };
+  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`);
+}

@@ -1,0 +1,87 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { loadConfig, type Config } from '../config.js';
+import { configRoot, planScan, type Plan, type ScanOptions } from '../scan.js';
+import { parseSize, type GlobalFlags } from './common.js';
+import { Spinner } from './progress.js';
+
+/** What to scan: shared by `scan` and `baseline`, so a baseline is made from the same view as the scans it filters. */
+export interface SourceFlags extends GlobalFlags {
+  git: boolean;
+  ignore: boolean;
+  staged?: boolean;
+  allObjects?: boolean;
+  since?: string;
+  range?: string;
+  maxFileSize: string;
+  decodeDepth: number | string;
+  config?: string;
+}
+
+function parseDepth(value: string): number {
+  if (!/^[0-9]$/.test(value)) throw new InvalidArgumentError('expected a whole number from 0 to 9');
+  return Number(value);
+}
+
+export function addSourceOptions(cmd: Command, opts: { ranges: boolean }): Command {
+  cmd
+    .option('--no-git', 'scan the target as plain files even if it is a repository')
+    .option('--no-ignore', 'with a directory scan, do not honour .gitignore')
+    .option('--all-objects', 'also scan unreachable and dangling git objects');
+  if (opts.ranges) {
+    cmd
+      .option('--staged', 'scan only staged changes (pre-commit)')
+      .option('--since <rev>', 'scan only what commits in <rev>..HEAD introduced')
+      .option('--range <A..B>', 'scan only what commits in the range introduced');
+  }
+  return cmd
+    .addOption(new Option('--max-file-size <size>', 'skip blobs and files larger than this').default('10MiB'))
+    .addOption(new Option('--decode-depth <n>', 'layers of base64/percent encoding to decode and scan (0 = off)').default('1').argParser(parseDepth))
+    .option('-c, --config <file>', `config file (default: .nhiscan.toml in the target's root)`);
+}
+
+export interface PreparedScan {
+  plan: Plan;
+  config: Config;
+  root: string | null;
+  options: ScanOptions;
+  spinner: Spinner;
+  timings: Record<string, number>;
+}
+
+export async function prepareScan(target: string, flags: SourceFlags, showSecrets: boolean): Promise<PreparedScan> {
+  const plan = await planScan({
+    target,
+    noGit: !flags.git,
+    staged: Boolean(flags.staged),
+    allObjects: Boolean(flags.allObjects),
+    since: flags.since,
+    range: flags.range,
+  });
+  const root = configRoot(plan);
+  const config = await loadConfig(flags.config, root);
+  const spinner = new Spinner(!flags.debug);
+  const prepared: PreparedScan = {
+    plan,
+    config,
+    root,
+    spinner,
+    timings: {},
+    options: {
+      target,
+      noGit: !flags.git,
+      noIgnore: !flags.ignore,
+      staged: Boolean(flags.staged),
+      allObjects: Boolean(flags.allObjects),
+      since: flags.since,
+      range: flags.range,
+      maxFileSize: parseSize(flags.maxFileSize),
+      decodeDepth: Number(flags.decodeDepth),
+      showSecrets,
+      config,
+      onProgress: (p) => spinner.progress(p),
+      onPhase: (p) => spinner.phase(p),
+      onTimings: (t) => Object.assign(prepared.timings, t),
+    },
+  };
+  return prepared;
+}
