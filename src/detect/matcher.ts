@@ -1,7 +1,7 @@
 import type { DecodeStep } from '../model.js';
 import { shannonEntropy } from './entropy.js';
 import { LineIndex } from './lines.js';
-import { isPlaceholder } from './placeholder.js';
+import { isDocumentedExample, isPlaceholder } from './placeholder.js';
 import { encodedSpans } from './decode.js';
 import { KeywordPrefilter } from './prefilter.js';
 import type { Rule } from './rule.js';
@@ -137,7 +137,7 @@ export class Matcher {
         if (taken.some(([s, e]) => start < e && end > s)) continue;
         // Cheapest test first: entropy rejects most generic candidates before the placeholder regexes run.
         if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
-        if (!rule.allowPlaceholders && isPlaceholder(secret)) continue;
+        if (rule.allowPlaceholders ? isDocumentedExample(secret) : isPlaceholder(secret)) continue;
         let validation: string | null = null;
         let account: string | undefined;
         let identifier: string | undefined;

@@ -9,7 +9,8 @@ export const credentialFileRules = defineRules([
     severity: 'high',
     provider: 'netrc',
     keywords: ['machine'],
-    pattern: /machine\s{1,8}(?<host>[^\s]{1,253})\s{1,8}login\s{1,8}(?<user>[^\s]{1,128})\s{1,8}password\s{1,8}(?<secret>[^\s]{4,256})/,
+    pattern: /machine\s{1,8}(?<host>[^\s]{1,253})\s{1,8}login\s{1,8}(?<user>[^\s]{1,128})\s{1,8}password\s{1,8}(?<secret>[^\s"'\\#]{6,256})(?=\s|$)/,
+    minEntropy: 2.5,
     validate: validateUrlPassword,
     revoke: 'Change or revoke the password/token for that host and remove it from .netrc (use a credential helper).',
     examples: {
@@ -17,7 +18,7 @@ export const credentialFileRules = defineRules([
         'machine api.heroku.com\n  login ops@corp.example.net\n  password 7c1f9a2e4b6d8f0a1c3e5b7d9f2a4c6e',
         'machine artifacts.corp-internal.net login ci password Hn7vQ2xLp9Rt',
       ],
-      negative: ['machine example.com login user password password', 'machine host login me password ${NETRC_PASSWORD}'],
+      negative: ['machine example.com login user password password', 'machine host login me password ${NETRC_PASSWORD}', 'machine host.domain.com login log password "pass" account acct'],
     },
   },
   {

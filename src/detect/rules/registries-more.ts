@@ -1,7 +1,7 @@
 // Generated once from provider documentation of token formats, then maintained by hand.
 // Examples are fake but valid for their kind, so the tests prove the patterns really match.
 import { defineRules } from '../rule.js';
-import { validateDockerAuth } from '../validators/structured.js';
+import { validateConnStringPassword, validateDockerAuth } from '../validators/structured.js';
 
 export const registryExtraRules = defineRules([
   {
@@ -193,6 +193,7 @@ export const registryExtraRules = defineRules([
     provider: "pypi",
     keywords: ["[pypi]", "[testpypi]", "repository"],
     pattern: /\[(?:pypi|testpypi|[a-z0-9_-]{1,40})\][^\[]{0,300}?\npassword\s{0,4}[:=]\s{0,4}(?<secret>[^\s]{8,256})/,
+    validate: validateConnStringPassword,
     minEntropy: 3.0,
     revoke: "Change the password or revoke the token at the package index; use keyring or env vars instead of .pypirc.",
     examples: {

@@ -7,7 +7,7 @@ const DUMMY_PASSWORDS = new Set([
 ]);
 
 function isDummy(password: string): boolean {
-  return DUMMY_PASSWORDS.has(password.toLowerCase()) || /^[:$%{<[]/.test(password) || isPlaceholder(password);
+  return DUMMY_PASSWORDS.has(password.toLowerCase()) || /^[:$%{<[]/.test(password) || /password|passwd|secret/i.test(password) || isPlaceholder(password);
 }
 
 function decodeBase64(value: string): string | null {
