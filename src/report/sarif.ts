@@ -38,7 +38,7 @@ function result(f: Finding, ruleIndex: number): Result {
   const detail = [f.validation, loc.commit ? `first introduced in ${loc.commit.slice(0, 12)} by ${loc.author ?? '?'}` : null, f.inHead === false ? 'not in HEAD' : null]
     .filter(Boolean)
     .join('; ');
-  base.message = { text: `${f.title} (${f.secret})${detail ? `: ${detail}` : ''}` };
+  base.message = { text: `${f.title}${f.secret ? ` (${f.secret})` : ''}${detail ? `: ${detail}` : ''}` };
   base.locations = [
     {
       physicalLocation: {
