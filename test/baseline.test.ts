@@ -1,20 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyBaseline, mergeBaseline } from '../src/baseline.js';
 import type { Report } from '../src/model.js';
-import { runCli, TempRepo } from './helpers/git.js';
+import { runCli, tempRepos } from './helpers/git.js';
 import { githubToken } from './helpers/secrets.js';
 
-const repos: TempRepo[] = [];
-function repo(): TempRepo {
-  const r = new TempRepo();
-  repos.push(r);
-  return r;
-}
-afterEach(() => {
-  while (repos.length) repos.pop()!.cleanup();
-});
+const repo = tempRepos();
 
 const json = (stdout: string): Report => JSON.parse(stdout) as Report;
 

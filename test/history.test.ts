@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { awsKeyId, awsSecret, githubToken } from './helpers/secrets.js';
-import { TempRepo } from './helpers/git.js';
+import { TempRepo, tempRepos } from './helpers/git.js';
 import { bySecret, scan, secrets } from './helpers/scan.js';
 
-const repos: TempRepo[] = [];
-function repo(): TempRepo {
-  const r = new TempRepo();
-  repos.push(r);
-  return r;
-}
-afterEach(() => {
-  while (repos.length) repos.pop()!.cleanup();
-});
+const repo = tempRepos();
 
 describe('git history source', () => {
   it('finds a secret that only lives in a file deleted later, with its introducing commit', async () => {

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,4 +78,17 @@ export function runCli(args: string[], opts: { cwd?: string; input?: string; env
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+}
+
+/** A factory for temp repositories that are all removed after each test of the calling file. */
+export function tempRepos(): () => TempRepo {
+  const repos: TempRepo[] = [];
+  afterEach(() => {
+    while (repos.length) repos.pop()!.cleanup();
+  });
+  return () => {
+    const r = new TempRepo();
+    repos.push(r);
+    return r;
+  };
 }
