@@ -14,6 +14,8 @@ export interface Config {
   customRules: Rule[];
   disabledRules: Set<string>;
   severity: Map<string, Severity>;
+  /** `[aws]` thresholds, in days; flags override them. */
+  aws: Partial<Record<'keyMaxAgeDays' | 'keyCriticalAgeDays' | 'unusedDays' | 'neverUsedGraceDays', number>>;
   allow: {
     paths: Ignore;
     pathPatterns: string[];
@@ -33,6 +35,7 @@ export function emptyConfig(): Config {
     customRules: [],
     disabledRules: new Set(),
     severity: new Map(),
+    aws: {},
     allow: { paths: ignore(), pathPatterns: [], regexes: [], stopwords: [], lines: [], commits: new Set() },
   };
 }
@@ -51,7 +54,8 @@ function stringList(value: unknown, file: string, text: string, key: string): st
 }
 
 const KNOWN = {
-  top: ['allowlist', 'rules', 'rule'],
+  top: ['allowlist', 'rules', 'rule', 'aws'],
+  aws: ['key_max_age_days', 'key_critical_age_days', 'unused_days', 'never_used_grace_days'],
   allowlist: ['paths', 'regexes', 'lines', 'stopwords', 'commits'],
   rules: ['disable', 'severity'],
   rule: ['id', 'title', 'severity', 'regex', 'keywords', 'entropy', 'paths', 'description'],
@@ -131,6 +135,15 @@ export function parseConfig(text: string, file: string): Config {
   cfg.customRules = custom.map((r, i) => parseCustomRule(r as Record<string, unknown>, i, file, text));
   cfg.allow.stopwords = stringList(allow.stopwords, file, text, 'stopwords').map((s) => s.toLowerCase());
   cfg.allow.commits = new Set(stringList(allow.commits, file, text, 'commits'));
+  const aws = (doc.aws ?? {}) as Record<string, unknown>;
+  checkKeys(aws, KNOWN.aws, 'aws', file, text);
+  const awsKeys = { key_max_age_days: 'keyMaxAgeDays', key_critical_age_days: 'keyCriticalAgeDays', unused_days: 'unusedDays', never_used_grace_days: 'neverUsedGraceDays' } as const;
+  for (const [k, field] of Object.entries(awsKeys)) {
+    const v = aws[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new UsageError(`${file}:${lineOf(text, k)}: ${k} must be a whole number of days`);
+    cfg.aws[field] = v;
+  }
   const rules = (doc.rules ?? {}) as Record<string, unknown>;
   checkKeys(rules, KNOWN.rules, 'rules', file, text);
   cfg.disabledRules = new Set(stringList(rules.disable, file, text, 'disable'));

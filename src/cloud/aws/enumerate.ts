@@ -1,0 +1,199 @@
+import { ListRegionsCommand } from '@aws-sdk/client-account';
+import {
+  GenerateCredentialReportCommand,
+  GetAccessKeyLastUsedCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetCredentialReportCommand,
+  ListAccessKeysCommand,
+} from '@aws-sdk/client-iam';
+import { GetResourcePolicyCommand, ListSecretsCommand, type SecretListEntry } from '@aws-sdk/client-secrets-manager';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { ProviderError } from '../../errors.js';
+import type { CoverageGap } from '../../model.js';
+import { assembleKeys, type ListedKey } from './access-keys.js';
+import { parseAuthorizationDetails } from './authorization-details.js';
+import type { AwsClients } from './clients.js';
+import { parseCredentialReport } from './credential-report.js';
+import { decodePolicyDocument } from './decode.js';
+import { describeAwsError } from './errors.js';
+import { secretFromListing } from './secrets.js';
+import type { AccessKey, AwsInventory, CredentialReportRow, SecretRecord } from './types.js';
+
+export interface EnumerateOptions {
+  /** Regions for Secrets Manager; empty means the configured region. */
+  regions: string[];
+  allRegions: boolean;
+  /** Parallel per-user/per-secret calls; bounded so adaptive retry has room to work. */
+  concurrency?: number;
+  /** Injected so tests do not wait for the credential report for real. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Upper bound on waiting for the credential report. */
+  reportTimeoutMs?: number;
+}
+
+const iso = (d: Date | string | undefined | null): string | null => (d instanceof Date ? d.toISOString() : d ? String(d) : null);
+
+async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+export interface Enumeration {
+  inventory: AwsInventory;
+  gaps: CoverageGap[];
+}
+
+/**
+ * Bulk calls first (authorization details, credential report), then only what they lack, per
+ * user (ListAccessKeys) or per key (GetAccessKeyLastUsed, when the report cannot place a key).
+ * A failure on one call becomes a coverage gap; the rest is still read.
+ */
+export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Promise<Enumeration> {
+  const gaps: CoverageGap[] = [];
+  const gap = (scope: string, err: unknown) => gaps.push({ scope, reason: describeAwsError(err).message });
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const limit = opts.concurrency ?? 4;
+
+  let account: string | null = null;
+  let caller: string | null = null;
+  try {
+    const who = await clients.sts.send(new GetCallerIdentityCommand({}));
+    account = who.Account ?? null;
+    caller = who.Arn ?? null;
+  } catch (err) {
+    const d = describeAwsError(err);
+    if (d.kind === 'credentials' || d.kind === 'other') throw new ProviderError(`no usable AWS credentials: ${d.message}`);
+    throw new ProviderError(`sts:GetCallerIdentity failed: ${d.message}`);
+  }
+
+  const pages: Array<Record<string, unknown>> = [];
+  try {
+    let marker: string | undefined;
+    do {
+      const page = await clients.iam.send(new GetAccountAuthorizationDetailsCommand({ Marker: marker, MaxItems: 1000 }));
+      pages.push(page as unknown as Record<string, unknown>);
+      marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+  } catch (err) {
+    gap('iam:GetAccountAuthorizationDetails', err);
+  }
+  const details = parseAuthorizationDetails(pages);
+
+  let report: CredentialReportRow[] = [];
+  try {
+    report = await credentialReport(clients, sleep, opts.reportTimeoutMs ?? 120_000);
+  } catch (err) {
+    gap(err instanceof ProviderError ? 'iam:GetCredentialReport' : 'iam:GenerateCredentialReport / GetCredentialReport', err);
+  }
+
+  // ListAccessKeys only for users whose report row shows a key slot in use.
+  const keys: AccessKey[] = [];
+  const withKeys = report.filter((r) => r.user !== '<root_account>' && r.keys.some((k) => k.active || k.lastRotated));
+  const listed = await pool(withKeys, limit, async (row) => {
+    try {
+      const res = await clients.iam.send(new ListAccessKeysCommand({ UserName: row.user }));
+      return (res.AccessKeyMetadata ?? []).map<ListedKey>((k) => ({ id: k.AccessKeyId ?? '', status: k.Status === 'Inactive' ? 'Inactive' : 'Active', created: iso(k.CreateDate) }));
+    } catch (err) {
+      gap(`iam:ListAccessKeys ${row.user}`, err);
+      return null;
+    }
+  });
+  withKeys.forEach((row, i) => keys.push(...assembleKeys(row, details.users.find((u) => u.name === row.user), listed[i] ?? null)));
+  for (const root of report.filter((r) => r.user === '<root_account>')) keys.push(...assembleKeys(root, undefined, null));
+
+  // Keys the report could not place (newer than the report): ask for their last use directly.
+  await pool(
+    keys.filter((k) => k.slot === null),
+    limit,
+    async (k) => {
+      try {
+        const res = await clients.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.id }));
+        k.lastUsed = iso(res.AccessKeyLastUsed?.LastUsedDate);
+        k.lastUsedService = res.AccessKeyLastUsed?.ServiceName ?? null;
+        k.lastUsedRegion = res.AccessKeyLastUsed?.Region ?? null;
+      } catch (err) {
+        gap(`iam:GetAccessKeyLastUsed ${k.id}`, err);
+      }
+    },
+  );
+
+  const secrets = await secretsInventory(clients, opts, gap, limit);
+  return { inventory: { account, caller, ...details, report, keys, secrets }, gaps };
+}
+
+async function credentialReport(clients: AwsClients, sleep: (ms: number) => Promise<void>, timeoutMs: number): Promise<CredentialReportRow[]> {
+  const started = Date.now();
+  let delay = 500;
+  // Generate is cheap when a fresh report exists (AWS reuses one for up to 4 hours).
+  await clients.iam.send(new GenerateCredentialReportCommand({}));
+  for (;;) {
+    try {
+      const res = await clients.iam.send(new GetCredentialReportCommand({}));
+      const content = res.Content instanceof Uint8Array ? Buffer.from(res.Content).toString('utf8') : String(res.Content ?? '');
+      return parseCredentialReport(content);
+    } catch (err) {
+      const name = (err as { name?: string }).name ?? '';
+      if (!/ReportInProgress|ReportNotPresent|CredentialReportNotReady|CredentialReportNotPresent/i.test(name)) throw err;
+      if (Date.now() - started > timeoutMs) throw new ProviderError(`credential report not ready after ${Math.round(timeoutMs / 1000)} s`);
+      await sleep(delay);
+      delay = Math.min(delay * 2, 8000);
+    }
+  }
+}
+
+async function secretsInventory(clients: AwsClients, opts: EnumerateOptions, gap: (scope: string, err: unknown) => void, limit: number): Promise<SecretRecord[]> {
+  let regions = opts.regions.length ? opts.regions : clients.region ? [clients.region] : [];
+  if (opts.allRegions) {
+    try {
+      const found: string[] = [];
+      let token: string | undefined;
+      do {
+        const res = await clients.account.send(new ListRegionsCommand({ RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], NextToken: token }));
+        found.push(...(res.Regions ?? []).map((r) => r.RegionName ?? '').filter(Boolean));
+        token = res.NextToken;
+      } while (token);
+      regions = found;
+    } catch (err) {
+      gap('account:ListRegions (for --all-regions)', err);
+    }
+  }
+  if (regions.length === 0) {
+    gap('secretsmanager', new Error('no region configured: pass --region or --regions'));
+    return [];
+  }
+  const out: SecretRecord[] = [];
+  for (const region of regions) {
+    const client = clients.secrets(region);
+    const entries: SecretListEntry[] = [];
+    try {
+      let token: string | undefined;
+      do {
+        const res = await client.send(new ListSecretsCommand({ NextToken: token, MaxResults: 100 }));
+        entries.push(...(res.SecretList ?? []));
+        token = res.NextToken;
+      } while (token);
+    } catch (err) {
+      gap(`secretsmanager:ListSecrets ${region}`, err);
+      continue;
+    }
+    const policies = await pool(entries, limit, async (e) => {
+      try {
+        const res = await client.send(new GetResourcePolicyCommand({ SecretId: e.ARN }));
+        return decodePolicyDocument(res.ResourcePolicy ?? null);
+      } catch (err) {
+        gap(`secretsmanager:GetResourcePolicy ${e.Name}`, err);
+        return null;
+      }
+    });
+    entries.forEach((e, i) => out.push({ ...secretFromListing(e as unknown as Record<string, unknown>), region, resourcePolicy: policies[i] ?? null }));
+  }
+  return out;
+}

@@ -1,0 +1,15 @@
+import { stringify } from 'csv-stringify/sync';
+import { isSecretFinding, type Report } from '../model.js';
+
+/** One row per finding, for spreadsheets and ticket imports. */
+export function renderCsv(report: Report): string {
+  const rows = report.findings.map((f) => {
+    const common = [f.risk ?? '', f.severity, f.ruleId, f.nhi.join(' '), f.title];
+    if (isSecretFinding(f)) return [...common, f.kind, f.location.path, f.identifier ?? f.secret, f.provider, '', f.remediation?.hint ?? '', f.fingerprint];
+    return [...common, f.identity.kind, f.identity.name, f.credential?.id ?? '', f.identity.arn, JSON.stringify(f.evidence), f.remediation?.command ?? f.remediation?.hint ?? '', f.fingerprint];
+  });
+  return stringify(rows, {
+    header: true,
+    columns: ['risk', 'severity', 'rule', 'nhi', 'title', 'kind', 'name', 'credential', 'arn', 'evidence', 'remediation', 'fingerprint'],
+  });
+}

