@@ -130,7 +130,7 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
 }
 
 async function credentialReport(clients: AwsClients, sleep: (ms: number) => Promise<void>, timeoutMs: number): Promise<CredentialReportRow[]> {
-  const started = Date.now();
+  let waited = 0;
   let delay = 500;
   // Generate is cheap when a fresh report exists (AWS reuses one for up to 4 hours).
   await clients.iam.send(new GenerateCredentialReportCommand({}));
@@ -142,8 +142,10 @@ async function credentialReport(clients: AwsClients, sleep: (ms: number) => Prom
     } catch (err) {
       const name = (err as { name?: string }).name ?? '';
       if (!/ReportInProgress|ReportNotPresent|CredentialReportNotReady|CredentialReportNotPresent/i.test(name)) throw err;
-      if (Date.now() - started > timeoutMs) throw new ProviderError(`credential report not ready after ${Math.round(timeoutMs / 1000)} s`);
+      // Counted in time slept, not wall time, so the bound holds however slow the calls are.
+      if (waited >= timeoutMs) throw new ProviderError(`credential report not ready after ${Math.round(timeoutMs / 1000)} s`);
       await sleep(delay);
+      waited += delay;
       delay = Math.min(delay * 2, 8000);
     }
   }
