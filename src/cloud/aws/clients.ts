@@ -63,6 +63,9 @@ export interface AwsClients {
 
 /** IAM and STS are global; every client honours the profile, region and endpoint given. */
 export function createClients(o: AwsOptions): AwsClients {
+  // The SDK prints a multi-line notice on Node 20 about its future releases; nhiscan pins its SDK
+  // version and keeps stderr to one line per problem. Users can still opt back in.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const counter = new CallCounter();
   const region = o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const globalRegion = region ?? 'us-east-1';
