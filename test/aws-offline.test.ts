@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogue, offlineInventory, runAwsAudit } from '../src/aws-audit.js';
 import type { CloudFinding } from '../src/model.js';
 import { runCli } from './helpers/git.js';
+import { sarifValidator } from './helpers/sarif.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'aws');
 const files = {
@@ -27,7 +28,7 @@ describe('offline audit of the fixture account', () => {
     const { on } = await audit();
     expect(on('root')).toEqual(['aws-root-access-key', 'aws-root-no-mfa']);
     expect(on('alice')).toEqual(['aws-admin-privileges', 'aws-human-with-access-key', 'aws-key-age']);
-    expect(on('bob')).toEqual(['aws-password-no-mfa']);
+    expect(on('bob')).toEqual(['aws-password-no-mfa', 'aws-signing-certificate-age']);
     expect(on('svc-deploy')).toEqual(['aws-ci-static-key', 'aws-ci-static-key', 'aws-key-age', 'aws-key-never-used', 'aws-privilege-escalation', 'aws-two-active-keys']);
     expect(on('svc-reporting')).toEqual([
       'aws-credential-exposure',
@@ -148,6 +149,13 @@ describe('nhiscan aws (CLI, offline)', () => {
     const bad = runCli(['aws', '--credential-report', files.authorizationDetails, '--authorization-details', files.authorizationDetails]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not a credential report/);
+  });
+
+  it('sarif for cloud findings is valid SARIF 2.1.0', () => {
+    const sarif = JSON.parse(runCli([...args, '-f', 'sarif']).stdout);
+    const check = sarifValidator()(sarif);
+    expect(check.valid, check.errors).toBe(true);
+    expect(sarif.runs[0].results[0].locations[0].logicalLocations[0].fullyQualifiedName).toMatch(/^arn:aws:/);
   });
 
   it('--print-policy prints the read-only policy', () => {

@@ -234,7 +234,9 @@ function keyFindings(s: Subject, keys: AccessKey[], t: Thresholds, now: number, 
   }
 }
 
-function roleTrustFindings(role: IamRole, s: Subject, account: string | null, t: Thresholds, now: number, emit: (e: Omit<Emit, 'subject'>) => void): void {
+function roleTrustFindings(role: IamRole, s: Subject, account: string | null, t: Thresholds, now: number, emitAny: (e: Omit<Emit, 'subject'>) => void): void {
+  // A role's credential is the session anyone it trusts can mint.
+  const emit = (e: Omit<Emit, 'subject'>) => emitAny({ credential: { kind: 'role-session', id: role.arn }, ...e });
   const p = trustPrincipals(role);
   for (const st of statements(role.trustPolicy)) {
     if (st.Effect !== 'Allow') continue;
@@ -478,6 +480,22 @@ export function scoreInventory(inv: AwsInventory, catalogue: ActionCatalogue, t:
     const emit = push(subject);
     privilegeFindings(subject, emit);
     keyFindings(subject, inv.keys.filter((k) => k.user === user.name), t, now, emit);
+    for (const cert of row?.certs.filter((c) => c.active) ?? []) {
+      const age = daysSince(cert.lastRotated, now);
+      if (age !== null && age > t.keyMaxAgeDays) {
+        emit({
+          ruleId: 'aws-signing-certificate-age',
+          title: `Active signing certificate older than ${t.keyMaxAgeDays} days`,
+          severity: age > t.keyCriticalAgeDays ? 'high' : 'medium',
+          nhi: ['NHI7'],
+          credential: { kind: 'signing-certificate', id: `${user.name}#cert${cert.slot}` },
+          evidence: { lastRotated: cert.lastRotated, ageDays: age },
+          hint: 'X.509 signing certificates are long-lived credentials too: rotate or delete them.',
+          lifetimeDays: age,
+          exposure: 30,
+        });
+      }
+    }
     if (row?.passwordEnabled) {
       const cred: CredentialRef = { kind: 'console-password', id: `${user.name}/login-profile` };
       const pwAge = daysSince(row.passwordLastChanged, now);
