@@ -16,6 +16,7 @@ export interface AwsFlags extends GlobalFlags {
   credentialReport?: string;
   authorizationDetails?: string;
   secrets?: string;
+  accessKeys?: string;
   maxKeyAge?: number;
   criticalKeyAge?: number;
   unusedDays?: number;
@@ -43,6 +44,7 @@ export function addAwsAuditOptions(cmd: Command): Command {
     .option('--credential-report <file>', 'offline: `aws iam get-credential-report` output (JSON or the decoded CSV)')
     .option('--authorization-details <file>', 'offline: `aws iam get-account-authorization-details` output')
     .option('--secrets <file>', 'offline: `aws secretsmanager list-secrets` output')
+    .option('--access-keys <file>', 'offline: `aws iam list-access-keys` outputs merged (real key ids)')
     .addOption(new Option('--max-key-age <days>', `flag active keys older than this (default ${DEFAULT_THRESHOLDS.keyMaxAgeDays})`).argParser(days))
     .addOption(new Option('--critical-key-age <days>', `...as high from this age (default ${DEFAULT_THRESHOLDS.keyCriticalAgeDays})`).argParser(days))
     .addOption(new Option('--unused-days <days>', `flag keys, roles and secrets unused this long (default ${DEFAULT_THRESHOLDS.unusedDays})`).argParser(days))
@@ -54,7 +56,7 @@ export function addAwsAuditOptions(cmd: Command): Command {
 export async function awsAuditOptions(flags: AwsFlags) {
   const offlinePair = [flags.credentialReport, flags.authorizationDetails].filter(Boolean).length;
   if (offlinePair === 1) throw new UsageError('offline mode needs both --credential-report and --authorization-details');
-  if (flags.secrets && offlinePair === 0) throw new UsageError('--secrets is for offline mode, with --credential-report and --authorization-details');
+  if ((flags.secrets || flags.accessKeys) && offlinePair === 0) throw new UsageError('--secrets and --access-keys are for offline mode, with --credential-report and --authorization-details');
   const config = await loadConfig(flags.config, process.cwd());
   const thresholds: Thresholds = {
     keyMaxAgeDays: flags.maxKeyAge ?? config.aws.keyMaxAgeDays ?? DEFAULT_THRESHOLDS.keyMaxAgeDays,
@@ -65,7 +67,7 @@ export async function awsAuditOptions(flags: AwsFlags) {
   return {
     thresholds,
     ...(offlinePair === 2
-      ? { offline: { credentialReport: flags.credentialReport!, authorizationDetails: flags.authorizationDetails!, ...(flags.secrets ? { secrets: flags.secrets } : {}) } }
+      ? { offline: { credentialReport: flags.credentialReport!, authorizationDetails: flags.authorizationDetails!, ...(flags.secrets ? { secrets: flags.secrets } : {}), ...(flags.accessKeys ? { accessKeys: flags.accessKeys } : {}) } }
       : {
           aws: {
             ...(flags.profile ? { profile: flags.profile } : {}),

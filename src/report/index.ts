@@ -1,11 +1,12 @@
 import type { Report } from '../model.js';
 import { renderCsv } from './csv.js';
 import { renderJson, renderJsonl } from './json.js';
+import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export const FORMATS = ['text', 'json', 'jsonl', 'sarif'] as const;
-export type Format = (typeof FORMATS)[number] | 'csv';
+export type Format = (typeof FORMATS)[number] | 'csv' | 'markdown';
 
 export function render(report: Report, format: Format, opts: { color: boolean }): string {
   switch (format) {
@@ -17,6 +18,8 @@ export function render(report: Report, format: Format, opts: { color: boolean })
       return renderSarif(report);
     case 'csv':
       return renderCsv(report);
+    case 'markdown':
+      return renderMarkdown(report);
     case 'text':
       return renderText(report, opts.color);
   }

@@ -119,9 +119,16 @@ function nhiSummary(report: Report): string[] {
 export function renderText(report: Report, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
-  const cloud = report.findings.filter((f): f is CloudFinding => !isSecretFinding(f));
+  // Leaked credentials that are live in the cloud come first, whatever else the report holds.
+  const leaks = report.findings.filter((f): f is CloudFinding => f.kind === 'leak');
+  const cloud = report.findings.filter((f): f is CloudFinding => f.kind === 'cloud');
+  if (leaks.length) {
+    out.push(c.bold.red('Leaked credentials, joined with the account'), '');
+    for (const f of leaks) out.push(...findingBlock(c, f), '');
+  }
   for (const f of report.findings) if (isSecretFinding(f)) out.push(...findingBlock(c, f), '');
-  if (cloud.length) out.push(...identityTables(c, cloud), ...nhiSummary(report));
+  if (cloud.length) out.push(...identityTables(c, cloud));
+  if (leaks.length || cloud.length) out.push(...nhiSummary(report));
   const b = report.baseline;
   if (b) {
     for (const e of b.expired) out.push(c.yellow(`baseline entry expired ${e.expires}: ${e.ruleId} at ${e.path} (${e.fingerprint.slice(0, 12)}) now counts as new`));

@@ -422,11 +422,16 @@ export interface ScoreResult {
   identities: Array<IdentityRef & { reason: string; risk: number }>;
 }
 
-/** Every rule over the whole inventory. Pure: the same inventory and `now` give the same findings. */
-export function scoreInventory(inv: AwsInventory, catalogue: ActionCatalogue, t: Thresholds = DEFAULT_THRESHOLDS, now = Date.now()): ScoreResult {
+/**
+ * Every rule over the whole inventory. Pure: the same inventory and `now` give the same findings.
+ * `leaked` holds key ids found in git: findings on those keys take full exposure, so they rank first.
+ */
+export function scoreInventory(inv: AwsInventory, catalogue: ActionCatalogue, t: Thresholds = DEFAULT_THRESHOLDS, now = Date.now(), leaked: ReadonlySet<string> = new Set()): ScoreResult {
   const findings: CloudFinding[] = [];
   const identities: ScoreResult['identities'] = [];
   const push = (s: Subject) => (e: Omit<Emit, 'subject'>) => {
+    const isLeaked = Boolean(e.credential && e.credential.id.split(',').some((id) => leaked.has(id)));
+    if (isLeaked) e = { ...e, exposure: 100, evidence: { ...e.evidence, leakedInGit: true } };
     const risk = riskScore({ profile: s.profile, lifetimeDays: e.lifetimeDays ?? null, exposure: e.exposure ?? 20 });
     findings.push({
       kind: 'cloud',

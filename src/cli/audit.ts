@@ -1,0 +1,103 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runAudit } from '../audit.js';
+import { buildDemoRepo, FIXTURES } from '../demo/build-repo.js';
+import { UsageError } from '../errors.js';
+import { renderHtml } from '../report/html.js';
+import { addAwsAuditOptions, awsAuditOptions, type AwsFlags } from './aws.js';
+import { emit, exitCodeFor, failOnOption, parseSize, resolveFormat, withGlobalOptions } from './common.js';
+import { Spinner } from './progress.js';
+
+interface AuditFlags extends AwsFlags {
+  reposFrom?: string;
+  demo?: boolean;
+  format?: string;
+  output?: string;
+  html?: string;
+  failOn: string;
+  showSecrets?: boolean;
+  maxFileSize: string;
+  decodeDepth: number;
+}
+
+/** The bundled demo: a repository built from fixtures/demo and the offline exports of its AWS account. */
+export const DEMO_AWS = {
+  credentialReport: join(FIXTURES, 'aws', 'credential-report.csv'),
+  authorizationDetails: join(FIXTURES, 'aws', 'authorization-details.json'),
+  secrets: join(FIXTURES, 'aws', 'secrets.json'),
+  accessKeys: join(FIXTURES, 'aws', 'access-keys.json'),
+};
+
+async function reposFrom(file: string): Promise<string[]> {
+  try {
+    return (await readFile(file, 'utf8'))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+  } catch (err) {
+    throw new UsageError(`cannot read --repos-from ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+export function auditCommand(setExit: (code: number) => void, name = 'audit'): Command {
+  const cmd = new Command(name)
+    .description(name === 'audit' ? 'scan repositories and the AWS account together, and join leaked keys with live ones' : 'the full demo audit on bundled fixtures (same as audit --demo)')
+    .argument('[repos...]', 'repositories to scan (default: .)')
+    .option('--repos-from <file>', 'read repository paths from a file, one per line')
+    .option('--demo', 'audit the bundled demo repository and demo AWS account (offline, no credentials)')
+    .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['text', 'json', 'jsonl', 'sarif', 'markdown', 'csv']))
+    .option('-o, --output <file>', 'write the report to a file (mode 0600) instead of stdout')
+    .option('--html <file>', 'also write a self-contained HTML report (mode 0600)')
+    .addOption(failOnOption())
+    .option('--show-secrets', 'print secrets in full (default: redacted)')
+    .addOption(new Option('--max-file-size <size>', 'skip blobs larger than this').default('10MiB'))
+    .addOption(
+      new Option('--decode-depth <n>', 'layers of base64/percent encoding to decode').default(1).argParser((v) => {
+        if (!/^[0-9]$/.test(v)) throw new InvalidArgumentError('expected a whole number from 0 to 9');
+        return Number(v);
+      }),
+    );
+  addAwsAuditOptions(cmd);
+  withGlobalOptions(cmd);
+  cmd.action(async (repos: string[], flags: AuditFlags) => {
+    const demo = name === 'demo' || Boolean(flags.demo);
+    let cleanup: (() => Promise<void>) | undefined;
+    try {
+      if (flags.reposFrom) repos = [...repos, ...(await reposFrom(flags.reposFrom))];
+      let aws;
+      if (demo) {
+        const built = await buildDemoRepo();
+        cleanup = built.cleanup;
+        repos = [built.dir, ...repos];
+        aws = { offline: DEMO_AWS };
+        process.stderr.write(`demo: repository built from fixtures/demo in ${built.dir}; AWS account from fixtures/aws (offline)\n`);
+      } else {
+        aws = await awsAuditOptions(flags);
+      }
+      if (repos.length === 0) repos = ['.'];
+      const spinner = new Spinner(!flags.debug);
+      let result;
+      try {
+        result = await runAudit({
+          repos,
+          aws,
+          showSecrets: Boolean(flags.showSecrets),
+          maxFileSize: parseSize(flags.maxFileSize),
+          decodeDepth: Number(flags.decodeDepth),
+          onPhase: (p) => spinner.phase(p),
+        });
+      } finally {
+        spinner.stop();
+      }
+      await emit(result.report, (flags.format ? resolveFormat(flags.format) : demo ? 'text' : resolveFormat(undefined)) as never, flags.output, flags);
+      if (flags.html) await writeFile(flags.html, renderHtml(result.report), { mode: 0o600 });
+      if (flags.debug && result.apiCalls) process.stderr.write(`debug: ${result.apiCalls.total} AWS API call(s): ${JSON.stringify(result.apiCalls.byOperation)}\n`);
+      // The demo succeeds when it shows its findings; only an incomplete audit is a failure there.
+      setExit(demo ? (result.report.coverage.complete ? 0 : 3) : exitCodeFor(result.report, flags.failOn));
+    } finally {
+      await cleanup?.();
+    }
+  });
+  return cmd;
+}
