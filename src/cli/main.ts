@@ -4,6 +4,9 @@ import { VERSION } from '../version.js';
 import { awsCommand } from './aws.js';
 import { baselineCommand } from './baseline.js';
 import { auditCommand } from './audit.js';
+import { logCommand } from './log.js';
+import { revokeCommand } from './revoke.js';
+import { rotateCommand } from './rotate.js';
 import { hookCommand } from './hook.js';
 import { scanCommand } from './scan.js';
 
@@ -23,7 +26,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       writeErr: (s) => process.stderr.write(s),
       outputError: (s, write) => write(`${s.trim()}\n(see nhiscan --help)\n`),
     });
-  for (const cmd of [scanCommand(setExit), awsCommand(setExit), auditCommand(setExit), baselineCommand(setExit), hookCommand(setExit), auditCommand(setExit, 'demo')]) {
+  for (const cmd of [scanCommand(setExit), awsCommand(setExit), auditCommand(setExit), revokeCommand(setExit), rotateCommand(setExit), logCommand(setExit), baselineCommand(setExit), hookCommand(setExit), auditCommand(setExit, 'demo')]) {
     program.addCommand(cmd);
   }
   // Subcommands inherit the program's error handling so bad flags anywhere exit 2.

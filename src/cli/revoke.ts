@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { reportKeys, revokeKeySteps, revokeSessionsPolicy } from '../remediate/access-keys.js';
+import { putRolePolicy } from '../cloud/aws/mutate.js';
+import { executePlan, type Step } from '../remediate/plan.js';
+import { withGlobalOptions } from './common.js';
+import { addRemediationOptions, remediationSetup, type RemediationFlags } from './remediation-options.js';
+
+export function revokeCommand(setExit: (code: number) => void): Command {
+  const revoke = new Command('revoke').description('deactivate leaked keys or kill a role\'s live sessions (plan, confirmation, audit log)');
+
+  const key = new Command('access-key')
+    .description('set an access key Inactive (reversible); --delete deletes it when already inactive')
+    .argument('[keyId]', 'the access key id')
+    .option('--user <name>', 'the owning user (default: looked up with GetAccessKeyLastUsed)')
+    .option('--delete', 'delete the key (only when inactive, unless --force)')
+    .option('--force', 'delete even an active key')
+    .option('--from-report <file>', 'revoke every key a saved `nhiscan audit -f json` report marks')
+    .option('--only <which>', 'with --from-report: leaked-active, leaked-inactive or leaked (default)');
+  addRemediationOptions(key);
+  withGlobalOptions(key);
+  key.action(async (keyId: string | undefined, flags: RemediationFlags & { user?: string; delete?: boolean; force?: boolean; fromReport?: string; only?: string }) => {
+    if (!keyId && !flags.fromReport) throw new UsageError('give a key id or --from-report FILE');
+    if (keyId && flags.fromReport) throw new UsageError('give a key id or --from-report, not both');
+    let targets: Array<{ keyId: string; user?: string }>;
+    if (flags.fromReport) {
+      let text: string;
+      try {
+        text = await readFile(flags.fromReport, 'utf8');
+      } catch (err) {
+        throw new UsageError(`cannot read ${flags.fromReport}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      targets = reportKeys(text, flags.only);
+    } else {
+      targets = [{ keyId: keyId!, ...(flags.user ? { user: flags.user } : {}) }];
+    }
+    const { env, ctx } = await remediationSetup(flags);
+    const steps: Step[] = [];
+    for (const t of targets) steps.push(...(await revokeKeySteps(env, t.keyId, { ...(t.user ? { user: t.user } : {}), delete: Boolean(flags.delete), force: Boolean(flags.force) })));
+    const outcome = await executePlan(flags.fromReport ? `revoke ${targets.length} key(s) from ${flags.fromReport}` : `revoke ${keyId}`, steps, ctx);
+    if (outcome === 'done' && !flags.delete) ctx.out('Next: rotate what still needs access (nhiscan rotate access-key KEYID --user USER), then delete with --delete.');
+    setExit(0);
+  });
+
+  const sessions = new Command('role-sessions')
+    .description("invalidate a role's temporary credentials issued before now (inline deny on aws:TokenIssueTime)")
+    .argument('<role>', 'role name');
+  addRemediationOptions(sessions);
+  withGlobalOptions(sessions);
+  sessions.action(async (role: string, flags: RemediationFlags) => {
+    const { env, ctx } = await remediationSetup(flags);
+    const now = new Date();
+    const doc = revokeSessionsPolicy(now);
+    const step: Step = {
+      action: 'revoke-role-sessions',
+      target: role,
+      describe: `attach inline policy NhiscanRevokeOlderSessions to role ${role}: deny * for sessions issued before ${now.toISOString()}`,
+      onFailure: `role ${role} unchanged; its sessions stay valid`,
+      run: () => putRolePolicy(env.clients, role, 'NhiscanRevokeOlderSessions', doc),
+    };
+    await executePlan(`revoke live sessions of ${role}`, [step], ctx);
+    setExit(0);
+  });
+
+  return revoke.addCommand(key).addCommand(sessions);
+}

@@ -1,0 +1,74 @@
+import { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { finishSteps, rotateKeyPlan, type StoreTarget } from '../remediate/access-keys.js';
+import { executePlan } from '../remediate/plan.js';
+import { rotateSecretSteps } from '../remediate/secrets.js';
+import { withGlobalOptions } from './common.js';
+import { addRemediationOptions, remediationSetup, type RemediationFlags } from './remediation-options.js';
+
+interface RotateFlags extends RemediationFlags {
+  user?: string;
+  toSecret?: string;
+  toFile?: string;
+  print?: boolean;
+  force?: boolean;
+  deactivateOld?: boolean;
+}
+
+function storeTarget(flags: RotateFlags): StoreTarget {
+  const chosen = [flags.toSecret, flags.toFile, flags.print].filter(Boolean).length;
+  if (chosen !== 1) throw new UsageError('choose where the new key goes: exactly one of --to-secret NAME|ARN, --to-file PATH or --print');
+  if (flags.toSecret) return { kind: 'secret', id: flags.toSecret };
+  if (flags.toFile) return { kind: 'file', path: flags.toFile, force: Boolean(flags.force) };
+  return { kind: 'print', write: (text) => process.stdout.write(text) };
+}
+
+export function rotateCommand(setExit: (code: number) => void): Command {
+  const rotate = new Command('rotate').description('rotate an access key or a Secrets Manager secret, safely and resumably');
+
+  const key = new Command('access-key')
+    .description('create and store a new key; with --deactivate-old verify it and deactivate the old one')
+    .argument('<keyId>', 'the key to replace')
+    .option('--user <name>', 'the owning user (default: looked up with GetAccessKeyLastUsed)')
+    .option('--to-secret <nameOrArn>', 'store the new key in Secrets Manager ({AccessKeyId, SecretAccessKey}); created if missing')
+    .option('--to-file <path>', 'store the new key as JSON in a 0600 file (refuses to overwrite without --force)')
+    .option('--print', 'print the new key on stdout (only when asked)')
+    .option('--force', 'with --to-file, overwrite an existing file')
+    .option('--deactivate-old', 'verify the new key, then set the old one Inactive');
+  addRemediationOptions(key);
+  withGlobalOptions(key);
+  key.action(async (keyId: string, flags: RotateFlags) => {
+    const target = storeTarget(flags);
+    const { env, ctx } = await remediationSetup(flags);
+    const plan = await rotateKeyPlan(env, keyId, { ...(flags.user ? { user: flags.user } : {}), store: target, deactivateOld: Boolean(flags.deactivateOld) });
+    if (plan.resumed) ctx.out(`Resuming: the new key ${plan.newKey()?.AccessKeyId} is already stored and exists.`);
+    const outcome = await executePlan(`rotate ${keyId} (${plan.user})`, plan.steps, ctx);
+    if (outcome === 'done' || outcome === 'nothing') for (const line of plan.next) ctx.out(`Next: ${line}`);
+    setExit(0);
+  });
+
+  const finish = new Command('finish')
+    .description('delete the old, inactive key once it shows no use since it was deactivated')
+    .argument('<keyId>', 'the old key')
+    .option('--user <name>', 'the owning user')
+    .option('--force', 'delete even if used since deactivation, or without a record of it');
+  addRemediationOptions(finish);
+  withGlobalOptions(finish);
+  finish.action(async (keyId: string, flags: RotateFlags) => {
+    const { env, ctx } = await remediationSetup(flags);
+    await executePlan(`finish rotating ${keyId}`, await finishSteps(env, keyId, { ...(flags.user ? { user: flags.user } : {}), force: Boolean(flags.force) }), ctx);
+    setExit(0);
+  });
+
+  const secret = new Command('secret').description('rotate a Secrets Manager secret now (RotateSecret)').argument('<nameOrArn>', 'the secret');
+  addRemediationOptions(secret);
+  withGlobalOptions(secret);
+  secret.action(async (id: string, flags: RemediationFlags) => {
+    const { env, ctx } = await remediationSetup(flags);
+    const { name, steps } = await rotateSecretSteps(env, id);
+    await executePlan(`rotate secret ${name}`, steps, ctx);
+    setExit(0);
+  });
+
+  return rotate.addCommand(key).addCommand(finish).addCommand(secret);
+}
