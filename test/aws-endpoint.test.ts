@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from './helpers/git.js';
 
@@ -30,6 +33,11 @@ const ANSWERS: Record<string, string> = {
   ),
   GenerateCredentialReport: xml('GenerateCredentialReport', '<State>COMPLETE</State>'),
   GetCredentialReport: xml('GetCredentialReport', `<Content>${Buffer.from(REPORT).toString('base64')}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-01T00:00:00Z</GeneratedTime>`),
+  UpdateAccessKey: xml('UpdateAccessKey', ''),
+  DeleteAccessKey: xml('DeleteAccessKey', ''),
+  PutRolePolicy: xml('PutRolePolicy', ''),
+  GetAccessKeyLastUsed: xml('GetAccessKeyLastUsed', '<UserName>svc-a</UserName><AccessKeyLastUsed><ServiceName>N/A</ServiceName><Region>N/A</Region></AccessKeyLastUsed>'),
+  CreateAccessKey: xml('CreateAccessKey', '<AccessKey><UserName>svc-a</UserName><AccessKeyId>AKIATESTNEWKEY000002</AccessKeyId><Status>Active</Status><SecretAccessKey>test-only-new-secret-0000000000000000000</SecretAccessKey><CreateDate>2026-11-01T00:00:00Z</CreateDate></AccessKey>'),
   ListAccessKeys: xml('ListAccessKeys', '<AccessKeyMetadata><member><UserName>svc-a</UserName><AccessKeyId>AKIATESTKEY000000001</AccessKeyId><Status>Active</Status><CreateDate>2020-02-01T00:00:00Z</CreateDate></member></AccessKeyMetadata><IsTruncated>false</IsTruncated>'),
 };
 
@@ -76,6 +84,42 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+const ENV = { AWS_ACCESS_KEY_ID: 'AKIDTESTONLY', AWS_SECRET_ACCESS_KEY: 'test-only-secret', AWS_REGION: 'us-east-1' };
+const mutations = () => requests.filter((a) => ['UpdateAccessKey', 'DeleteAccessKey', 'CreateAccessKey', 'PutRolePolicy'].includes(a));
+
+describe('revoke, rotate and log against an AWS-compatible endpoint', () => {
+  it('off a terminal, refuses without --yes (exit 2); --dry-run shows the plan; neither changes anything', async () => {
+    const before = mutations().length;
+    const refused = await run(['revoke', 'access-key', 'AKIATESTKEY000000001', '--user', 'svc-a', '--endpoint-url', url], ENV);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Plan: revoke AKIATESTKEY000000001/);
+    expect(refused.stderr).toMatch(/refusing to change anything without confirmation/);
+    const dry = await run(['revoke', 'access-key', 'AKIATESTKEY000000001', '--user', 'svc-a', '--endpoint-url', url, '--dry-run', '--audit-log', '/tmp/nhiscan-endpoint-dry.jsonl'], ENV);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toMatch(/Dry run: no changes made/);
+    expect(mutations().length).toBe(before);
+  });
+
+  it('revoke --yes deactivates and logs it; rotate stores the new key in a 0600 file, verifies and deactivates; log prints both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-endpoint-'));
+    const log = join(dir, 'audit.jsonl');
+    const revoked = await run(['revoke', 'access-key', 'AKIATESTKEY000000001', '--user', 'svc-a', '--endpoint-url', url, '--yes', '--audit-log', log], ENV);
+    expect(revoked.code).toBe(0);
+    expect(mutations()).toContain('UpdateAccessKey');
+    const keyFile = join(dir, 'new.json');
+    const rotated = await run(['rotate', 'access-key', 'AKIATESTKEY000000001', '--user', 'svc-a', '--to-file', keyFile, '--deactivate-old', '--yes', '--endpoint-url', url, '--audit-log', log], ENV);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(keyFile, 'utf8')).AccessKeyId).toBe('AKIATESTNEWKEY000002');
+    expect(rotated.stdout).toBe('');
+    expect(rotated.stderr).toMatch(/Next: Watch for anything failing, then delete the old key: nhiscan rotate finish AKIATESTKEY000000001/);
+    const printed = await run(['log', '--audit-log', log], {});
+    expect(printed.stdout).toMatch(/ok\s+deactivate-access-key\s+svc-a\/AKIATESTKEY000000001 {2}by arn:aws:iam::123456789012:user\/auditor/);
+    expect(printed.stdout).toMatch(/ok\s+create-access-key/);
+    expect(readFileSync(log, 'utf8')).not.toContain('test-only-new-secret');
+  });
+});
 
 describe('nhiscan aws against an AWS-compatible endpoint', () => {
   it('reads the account through --endpoint-url, retries throttling, reports an HTML 500 as a gap and exits 3', async () => {
