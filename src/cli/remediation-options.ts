@@ -50,7 +50,8 @@ export async function remediationSetup(flags: RemediationFlags): Promise<{ env: 
       auditLog,
       caller,
       out: (line) => process.stderr.write(`${line}\n`),
-      confirm: (message) => confirm({ message, default: false }, { output: process.stderr }),
+      // Ctrl-C at the prompt is a "no": nothing has changed yet.
+      confirm: (message) => confirm({ message, default: false }, { output: process.stderr }).catch(() => false),
     },
   };
 }
