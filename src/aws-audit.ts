@@ -106,18 +106,17 @@ export async function offlineInventory(files: OfflineFiles): Promise<AwsInventor
 export interface InventoryRead {
   inventory: AwsInventory;
   gaps: CoverageGap[];
-  apiCalls: AwsAuditResult['apiCalls'];
   /** Live mode only: for owner look-ups after the scan. */
   clients: AwsClients | null;
 }
 
 /** Read the account (live) or its exports (offline). */
 export async function readInventory(opts: AwsAuditOptions): Promise<InventoryRead> {
-  if (opts.offline) return { inventory: await offlineInventory(opts.offline), gaps: [], apiCalls: null, clients: null };
+  if (opts.offline) return { inventory: await offlineInventory(opts.offline), gaps: [], clients: null };
   const o = opts.aws ?? { regions: [], allRegions: false };
   const clients = createClients(o);
   const result = await enumerate(clients, { regions: o.regions, allRegions: o.allRegions, ...(opts.sleep ? { sleep: opts.sleep } : {}) });
-  return { inventory: result.inventory, gaps: result.gaps, apiCalls: null, clients };
+  return { inventory: result.inventory, gaps: result.gaps, clients };
 }
 
 export function apiCallsOf(read: InventoryRead): AwsAuditResult['apiCalls'] {

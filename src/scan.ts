@@ -10,7 +10,7 @@ import { fileRules } from './detect/rules/files.js';
 import type { Rule } from './detect/rule.js';
 import { builtinRules } from './detect/rules/index.js';
 import { GitError, UsageError } from './errors.js';
-import { compareFindings, summarize, type CoverageGap, type Finding, type Report } from './model.js';
+import { compareFindings, summarize, type CoverageGap, type Finding, type Report, type Severity } from './model.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import { DirectorySource, FileSource } from './sources/directory.js';
 import { HistorySource } from './sources/git/history.js';
@@ -45,21 +45,23 @@ export interface ScanOptions {
   onTimings?: (t: Record<string, number>) => void;
 }
 
-export function activeFileRules(config: Config): FileRule[] {
-  return fileRules.filter((r) => !config.disabledRules.has(r.id)).map((r) => {
-    const severity = config.severity.get(r.id);
-    return severity ? { ...r, severity } : r;
-  });
-}
-
-/** The user's own rules come first so they win over generic built-ins on the same span. */
-export function activeRules(config: Config, rules: Rule[] = builtinRules): Rule[] {
-  return [...config.customRules, ...rules]
+/** `[rules] disable` and `severity` apply alike to content and file rules. */
+function configured<R extends { id: string; severity: Severity }>(config: Config, rules: R[]): R[] {
+  return rules
     .filter((r) => !config.disabledRules.has(r.id))
     .map((r) => {
       const severity = config.severity.get(r.id);
       return severity ? { ...r, severity } : r;
     });
+}
+
+export function activeFileRules(config: Config): FileRule[] {
+  return configured(config, fileRules);
+}
+
+/** The user's own rules come first so they win over generic built-ins on the same span. */
+export function activeRules(config: Config, rules: Rule[] = builtinRules): Rule[] {
+  return configured(config, [...config.customRules, ...rules]);
 }
 
 export type Plan =
@@ -173,7 +175,8 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
       provenance.introductions = source.introductions;
       stats.commits = source.commits;
     } else {
-      const revArgs = ['--all', ...(await stashCommits(plan.repo))];
+      const stashes = source instanceof HistorySource && !opts.allObjects ? source.stashes : await stashCommits(plan.repo);
+      const revArgs = ['--all', ...stashes];
       if (opts.allObjects) revArgs.push(...(await unreachableCommits(plan.repo)));
       try {
         provenance.introductions = await introductionsOf(plan.repo, revArgs, wanted);

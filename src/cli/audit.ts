@@ -1,12 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { runAudit } from '../audit.js';
 import { buildDemoRepo, FIXTURES } from '../demo/build-repo.js';
 import { UsageError } from '../errors.js';
 import { renderHtml } from '../report/html.js';
 import { addAwsAuditOptions, awsAuditOptions, type AwsFlags } from './aws.js';
-import { emit, exitCodeFor, failOnOption, parseSize, resolveFormat, withGlobalOptions } from './common.js';
+import { emit, exitCodeFor, failOnOption, formatOption, parseSize, resolveFormat, withGlobalOptions } from './common.js';
+import { decodeDepthOption } from './scan-options.js';
 import { Spinner } from './progress.js';
 
 interface AuditFlags extends AwsFlags {
@@ -18,7 +19,7 @@ interface AuditFlags extends AwsFlags {
   failOn: string;
   showSecrets?: boolean;
   maxFileSize: string;
-  decodeDepth: number;
+  decodeDepth: number | string;
 }
 
 /** The bundled demo: a repository built from fixtures/demo and the offline exports of its AWS account. */
@@ -46,18 +47,13 @@ export function auditCommand(setExit: (code: number) => void, name = 'audit'): C
     .argument('[repos...]', 'repositories to scan (default: .)')
     .option('--repos-from <file>', 'read repository paths from a file, one per line')
     .option('--demo', 'audit the bundled demo repository and demo AWS account (offline, no credentials)')
-    .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['text', 'json', 'jsonl', 'sarif', 'markdown', 'csv']))
+    .addOption(formatOption(['markdown', 'csv']))
     .option('-o, --output <file>', 'write the report to a file (mode 0600) instead of stdout')
     .option('--html <file>', 'also write a self-contained HTML report (mode 0600)')
     .addOption(failOnOption())
     .option('--show-secrets', 'print secrets in full (default: redacted)')
     .addOption(new Option('--max-file-size <size>', 'skip blobs larger than this').default('10MiB'))
-    .addOption(
-      new Option('--decode-depth <n>', 'layers of base64/percent encoding to decode').default(1).argParser((v) => {
-        if (!/^[0-9]$/.test(v)) throw new InvalidArgumentError('expected a whole number from 0 to 9');
-        return Number(v);
-      }),
-    );
+    .addOption(decodeDepthOption());
   addAwsAuditOptions(cmd);
   withGlobalOptions(cmd);
   cmd.action(async (repos: string[], flags: AuditFlags) => {

@@ -4,7 +4,7 @@ import { READ_ONLY_POLICY } from '../cloud/aws/permissions.js';
 import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../score/rules.js';
-import { emit, exitCodeFor, failOnOption, resolveFormat, withGlobalOptions, type GlobalFlags } from './common.js';
+import { emit, exitCodeFor, failOnOption, formatOption, resolveFormat, withGlobalOptions, type GlobalFlags } from './common.js';
 import { Spinner } from './progress.js';
 
 export interface AwsFlags extends GlobalFlags {
@@ -83,7 +83,7 @@ export async function awsAuditOptions(flags: AwsFlags) {
 export function awsCommand(setExit: (code: number) => void): Command {
   const cmd = new Command('aws')
     .description('inventory AWS machine identities and score them against the OWASP NHI Top 10')
-    .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['text', 'json', 'jsonl', 'sarif', 'csv']))
+    .addOption(formatOption(['csv']))
     .option('-o, --output <file>', 'write the report to a file (mode 0600) instead of stdout')
     .addOption(failOnOption())
     .option('--print-policy', 'print the read-only IAM policy nhiscan needs, and exit');

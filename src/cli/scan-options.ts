@@ -22,6 +22,10 @@ function parseDepth(value: string): number {
   return Number(value);
 }
 
+export function decodeDepthOption(): Option {
+  return new Option('--decode-depth <n>', 'layers of base64/percent encoding to decode and scan (0 = off)').default('1').argParser(parseDepth);
+}
+
 export function addSourceOptions(cmd: Command, opts: { ranges: boolean }): Command {
   cmd
     .option('--no-git', 'scan the target as plain files even if it is a repository')
@@ -35,7 +39,7 @@ export function addSourceOptions(cmd: Command, opts: { ranges: boolean }): Comma
   }
   return cmd
     .addOption(new Option('--max-file-size <size>', 'skip blobs and files larger than this').default('10MiB'))
-    .addOption(new Option('--decode-depth <n>', 'layers of base64/percent encoding to decode and scan (0 = off)').default('1').argParser(parseDepth))
+    .addOption(decodeDepthOption())
     .option('-c, --config <file>', `config file (default: .nhiscan.toml in the target's root)`);
 }
 

@@ -15,9 +15,3 @@ export function redact(secret: string): string {
   return `${secret.slice(0, keep)}${'*'.repeat(8)}`;
 }
 
-/** Replace every occurrence of any of `secrets` in `text`; used on error messages and lines. */
-export function redactIn(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join(redact(s));
-  return out;
-}

@@ -345,7 +345,7 @@ function roleTrustFindings(role: IamRole, s: Subject, account: string | null, t:
   }
 }
 
-function secretFindings(sec: SecretRecord, s: Subject, t: Thresholds, now: number, emit: (e: Omit<Emit, 'subject'>) => void): void {
+function secretFindings(sec: SecretRecord, t: Thresholds, now: number, emit: (e: Omit<Emit, 'subject'>) => void): void {
   const cred: CredentialRef = { kind: 'secrets-manager-secret', id: sec.arn };
   const sinceRotation = daysSince(sec.lastRotated ?? sec.created, now);
   const base: Evidence = { region: sec.region, created: sec.created, lastRotated: sec.lastRotated, rotationEnabled: sec.rotationEnabled, rotationDays: sec.rotationDays, lastAccessed: sec.lastAccessed };
@@ -552,7 +552,7 @@ export function scoreInventory(inv: AwsInventory, catalogue: ActionCatalogue, t:
       classification: { kind: 'secret', reason: `Secrets Manager secret in ${sec.region}` },
       profile: { admin: { admin: false, via: '' }, privesc: [], wildcards: [], exposure: [], actionCount: 0 },
     };
-    secretFindings(sec, subject, t, now, push(subject));
+    secretFindings(sec, t, now, push(subject));
     const worst = findings.filter((f) => f.identity.arn === sec.arn).reduce((m, f) => Math.max(m, f.risk ?? 0), 0);
     identities.push({ ...subject.identity, reason: subject.classification.reason, risk: worst });
   }

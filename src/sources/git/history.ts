@@ -18,6 +18,8 @@ export interface HistoryOptions {
 export class HistorySource implements Source {
   readonly kind = 'history';
   readonly gaps: CoverageGap[] = [];
+  /** Stash reflog commits walked, so provenance walks the same set without asking git again. */
+  stashes: string[] = [];
 
   constructor(
     readonly repo: string,
@@ -29,8 +31,8 @@ export class HistorySource implements Source {
       yield* this.allObjects();
       return;
     }
-    const stashes = await stashCommits(this.repo);
-    const revList = spawnGit(this.repo, ['rev-list', '--objects', '--all', '--filter=object:type=blob', ...stashes]);
+    this.stashes = await stashCommits(this.repo);
+    const revList = spawnGit(this.repo, ['rev-list', '--objects', '--all', '--filter=object:type=blob', ...this.stashes]);
     const catFile = spawnGit(this.repo, ['cat-file', `--batch=${BATCH_FORMAT}`, '--buffer'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });

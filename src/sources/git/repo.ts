@@ -6,7 +6,6 @@ export interface RepoInfo {
   /** Working tree root, or the git dir of a bare repository. */
   root: string;
   bare: boolean;
-  hasHead: boolean;
 }
 
 /**
@@ -24,7 +23,7 @@ export async function detectRepo(target: string): Promise<RepoInfo | null> {
   const abs = await realpath(target);
   const top = (await gitOutput(target, ['rev-parse', bare ? '--absolute-git-dir' : '--show-toplevel'])).trim();
   if ((await realpath(top)) !== abs) return null;
-  return { root: abs, bare, hasHead: await hasCommit(abs, 'HEAD') };
+  return { root: abs, bare };
 }
 
 export async function requireRepo(target: string): Promise<string> {
@@ -32,15 +31,6 @@ export async function requireRepo(target: string): Promise<string> {
     return (await gitOutput(target, ['rev-parse', '--show-toplevel'])).trim();
   } catch {
     throw new GitError(`not a git repository: ${target}`);
-  }
-}
-
-export async function hasCommit(cwd: string, rev: string): Promise<boolean> {
-  try {
-    await gitOutput(cwd, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
-    return true;
-  } catch {
-    return false;
   }
 }
 
