@@ -32,3 +32,10 @@ export class ProviderError extends NhiscanError {
     super(message, EXIT.incomplete);
   }
 }
+
+/** The report (or another output) could not be written: the run did not deliver, exit 3. */
+export class OutputError extends NhiscanError {
+  constructor(message: string) {
+    super(message, EXIT.incomplete);
+  }
+}

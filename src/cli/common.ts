@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, open } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { OutputError, UsageError } from '../errors.js';
 import { atLeast, isSeverity, type Report, type Severity } from '../model.js';
 import { FORMATS, render, type Format } from '../report/index.js';
 
@@ -44,16 +44,72 @@ export function resolveFormat(format: string | undefined): Format {
   return process.stdout.isTTY ? 'text' : 'json';
 }
 
+/**
+ * Write a file that can hold a secret: created 0600, and an existing file is reset to 0600 before
+ * a byte is written (its old mode would otherwise survive the overwrite).
+ */
+export async function writePrivateFile(path: string, text: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(path, 'w', 0o600);
+    await fh.chmod(0o600);
+    await fh.writeFile(text);
+  } catch (err) {
+    throw new OutputError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? 'write failed'}`);
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+  // A file we could open but not chmod (another owner) must not keep a wider mode silently.
+  await chmod(path, 0o600).catch(() => undefined);
+}
+
+/**
+ * Write to stdout and wait until the bytes are handed to the OS. A closed pipe (EPIPE), a full
+ * disk (ENOSPC) or any other write error becomes an OutputError (exit 3), never a crash.
+ */
+export function writeStdout(text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const fail = (err: NodeJS.ErrnoException) => {
+      process.stdout.off('error', fail);
+      reject(new OutputError(`the report could not be written to standard output (${err.code ?? 'write failed'})`));
+    };
+    process.stdout.on('error', fail);
+    try {
+      process.stdout.write(text, (err) => {
+        process.stdout.off('error', fail);
+        if (err) fail(err as NodeJS.ErrnoException);
+        else resolve();
+      });
+    } catch (err) {
+      fail(err as NodeJS.ErrnoException);
+    }
+  });
+}
+
 /** Reports go to stdout or to a 0600 file: a report can hold secrets with --show-secrets. */
 export async function emit(report: Report, format: Format, output: string | undefined, flags: GlobalFlags): Promise<void> {
   const text = render(report, format, { color: output ? false : useColor(flags, process.stdout) });
-  if (output) {
-    await writeFile(output, text, { mode: 0o600 });
-    return;
-  }
-  await new Promise<void>((resolve, reject) => {
-    process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
-  });
+  if (output) await writePrivateFile(output, text);
+  else await writeStdout(text);
+}
+
+/** The one stderr line every incomplete run prints, whatever the format or stream. */
+export function incompleteLine(report: Report): string {
+  const gaps = report.coverage.gaps;
+  const first = gaps[0];
+  const what = first ? `${first.scope}: ${first.reason}` : 'coverage incomplete';
+  return `incomplete: ${what}${gaps.length > 1 ? ` (+${gaps.length - 1} more gap(s) in coverage.gaps)` : ''}`;
+}
+
+/**
+ * Write the report, then decide the exit code. An incomplete report is still written, and
+ * its gap is named on stderr in one line; a report that could not be written is exit 3.
+ */
+export async function conclude(report: Report, opts: { format: Format; output?: string | undefined; failOn: string; flags: GlobalFlags }): Promise<number> {
+  const code = exitCodeFor(report, opts.failOn);
+  await emit(report, opts.format, opts.output, opts.flags);
+  if (code === 3) process.stderr.write(`nhiscan: ${incompleteLine(report)}\n`);
+  return code;
 }
 
 /** Exit codes: 3 wins over 1 because an incomplete scan cannot vouch for anything. */
