@@ -1,9 +1,18 @@
 #!/usr/bin/env node
 // Thin shim: all logic lives in the compiled CLI so `npx nhiscan` and `node bin/nhiscan.js` behave the same.
-import { main } from '../dist/cli/main.js';
+import { main, settled } from '../dist/cli/main.js';
 
 // If the run ends without main() settling, that is a failure, never a clean exit.
 process.exitCode = 3;
+// Anything that escapes main() is a runtime error: one line, exit 3, never Node's stack dump.
+const crash = (err) => {
+  const msg = String(err && err.message ? err.message : err).split('\n')[0].replace(/[A-Za-z0-9+_=.~-]{20,}/g, '[redacted]');
+  process.stderr.write(`nhiscan: unexpected error: ${msg}${process.argv.includes('--debug') && err && err.stack ? `\n${err.stack}` : ''}\n`);
+  process.exit(3);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 main(process.argv).then((code) => {
   process.exitCode = code;
+  settled();
 });

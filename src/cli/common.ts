@@ -71,7 +71,7 @@ export function writeStdout(text: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const fail = (err: NodeJS.ErrnoException) => {
       process.stdout.off('error', fail);
-      reject(new OutputError(`the report could not be written to standard output (${err.code ?? 'write failed'})`));
+      reject(new OutputError(`incomplete: standard output could not be written (${err.code ?? 'write failed'})`));
     };
     process.stdout.on('error', fail);
     try {

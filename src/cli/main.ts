@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { NhiscanError } from '../errors.js';
+import { safeMessage } from '../safe-message.js';
 import { VERSION } from '../version.js';
 import { awsCommand } from './aws.js';
 import { baselineCommand } from './baseline.js';
@@ -15,7 +16,13 @@ function oneLine(err: unknown): string {
   return msg.split('\n')[0] ?? msg;
 }
 
-export function buildProgram(setExit: (code: number) => void): Command {
+/** One line on stderr, redacted; with --debug the stack follows, redacted too. */
+async function report(line: string, stack: string | undefined): Promise<void> {
+  process.stderr.write(`${await safeMessage(line)}\n`);
+  if (stack) process.stderr.write(`${await safeMessage(stack)}\n`);
+}
+
+export function buildProgram(setExit: (code: number) => void, errors: string[] = []): Command {
   const program = new Command('nhiscan')
     .description('find exposed and over-aged machine credentials, and help contain them')
     .version(VERSION, '-V, --version')
@@ -24,7 +31,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),
       writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(`${s.trim()}\n(see nhiscan --help)\n`),
+      // Held back and printed by main() after redaction: commander quotes the offending argument.
+      outputError: (s) => errors.push(s.trim().split('\n')[0] ?? s.trim()),
     });
   for (const cmd of [scanCommand(setExit), awsCommand(setExit), auditCommand(setExit), revokeCommand(setExit), rotateCommand(setExit), logCommand(setExit), baselineCommand(setExit), hookCommand(setExit), auditCommand(setExit, 'demo')]) {
     program.addCommand(cmd);
@@ -41,30 +49,75 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
+let watching: { error: NodeJS.ErrnoException | null; done: boolean } | null = null;
+
+/**
+ * A write to stdout that fails (closed pipe, full disk) must never crash with a stack or pass as
+ * success. The listener stays for the life of the process: an error that arrives after main()
+ * settled still turns the exit into 3, with its one line.
+ */
+function watchStdout(): { error: NodeJS.ErrnoException | null } {
+  if (watching) return watching;
+  const state = (watching = { error: null as NodeJS.ErrnoException | null, done: false });
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    const first = state.error === null;
+    state.error ??= err;
+    if (first && state.done) {
+      process.stderr.write(`nhiscan: incomplete: standard output could not be written (${err.code ?? 'write failed'})\n`);
+      process.exitCode = 3;
+    }
+  });
+  return state;
+}
+
+/** Called by bin/ once main() has settled. */
+export function settled(): void {
+  if (watching) watching.done = true;
+}
+
 /** Parses argv and runs a command; resolves with the process exit code, never throws. */
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
-  const program = buildProgram((c) => (code = c));
+  const stdoutFailed = watchStdout();
+  const errors: string[] = [];
+  const program = buildProgram((c) => (code = c), errors);
   const debug = argv.includes('--debug');
   try {
     if (argv.length <= 2) {
-      program.outputHelp();
+      program.outputHelp({ error: true });
       return 2;
     }
+    // `nhiscan help` and `nhiscan help scan` are requests for help, like --help: exit 0.
+    if (argv[2] === 'help') {
+      const sub = argv[3] ? program.commands.find((c) => c.name() === argv[3]) : undefined;
+      if (argv[3] && !sub) {
+        await report(`nhiscan: unknown command for help (see nhiscan --help)`, undefined);
+        return 2;
+      }
+      (sub ?? program).outputHelp();
+      return 0;
+    }
     await program.parseAsync(argv);
+    if (stdoutFailed.error) {
+      await report(`nhiscan: incomplete: standard output could not be written (${stdoutFailed.error.code ?? 'write failed'})`, undefined);
+      return 3;
+    }
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version arrive here too, with exit code 0.
-      return err.exitCode === 0 ? 0 : 2;
+      if (err.exitCode === 0) return 0;
+      const sub = argv[2] && program.commands.some((c) => c.name() === argv[2]) ? ` ${argv[2]}` : '';
+      // Commander quotes the rejected value; the user knows what they typed, and it could be a secret.
+      const said = (errors[0] ?? oneLine(err)).replace(/^error: /, '').replace(/argument '(?:[^'\\]|\\.)*'/, 'argument');
+      await report(`nhiscan: ${said} (see nhiscan${sub} --help)`, undefined);
+      return 2;
     }
     if (err instanceof NhiscanError) {
-      process.stderr.write(`nhiscan: ${oneLine(err)}\n`);
-      if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+      await report(`nhiscan: ${oneLine(err)}`, debug ? err.stack : undefined);
       return err.exitCode;
     }
-    process.stderr.write(`nhiscan: unexpected error: ${oneLine(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
-    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    await report(`nhiscan: unexpected error: ${oneLine(err)}${debug ? '' : ' (run with --debug for details)'}`, debug && err instanceof Error ? err.stack : undefined);
     return 3;
   }
 }

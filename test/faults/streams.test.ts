@@ -1,0 +1,86 @@
+// Fault suite: stdout failures, file modes, help, and argument errors keep the contract.
+import { chmodSync, mkdtempSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TempRepo } from '../helpers/git.js';
+import { githubToken } from '../helpers/secrets.js';
+import { cli, expectContract } from './harness.js';
+
+const token = githubToken();
+let repo: TempRepo;
+let dir: string;
+
+beforeAll(() => {
+  repo = new TempRepo();
+  // Enough findings that the report is larger than one pipe buffer (64 KiB), so a closed pipe bites mid-write.
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 1500; i++) files[`svc${i}.env`] = `GITHUB_TOKEN=${githubToken()}\n`;
+  files['ci.env'] = `GITHUB_TOKEN=${token}\n`;
+  repo.commit('leak', files);
+  dir = mkdtempSync(join(tmpdir(), 'nhiscan-streams-'));
+});
+afterAll(() => repo.cleanup());
+
+describe('stdout that cannot be written is an incomplete run (exit 3), never a crash or "findings"', () => {
+  it('a full disk: > /dev/full', async () => {
+    const r = await cli(['scan', repo.dir, '-f', 'json'], { stdoutPath: '/dev/full' });
+    expectContract(r, { code: 3, says: /standard output could not be written \(ENOSPC\)/, secrets: [token] });
+  });
+
+  it('a closed pipe: | head -c1', async () => {
+    const r = await cli(['scan', repo.dir, '-f', 'json', '--show-secrets'], { closeStdoutAfter: 1 });
+    expectContract(r, { code: 3, says: /standard output could not be written \(EPIPE\)/, secrets: [token] });
+  });
+
+  it('a closed pipe in text format too', async () => {
+    const r = await cli(['scan', repo.dir, '-f', 'text'], { closeStdoutAfter: 1 });
+    expectContract(r, { code: 3, says: /EPIPE/ });
+  });
+
+  it('the same scan with a working stdout exits 1 (findings), so the 3 above is the write failure', async () => {
+    const r = await cli(['scan', repo.dir, '-f', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(1500);
+  });
+});
+
+describe('files that can hold a secret end 0600, whether they existed or not', () => {
+  it('-o onto an existing 0644 file with --show-secrets', async () => {
+    const out = join(dir, 'report.json');
+    writeFileSync(out, 'old');
+    chmodSync(out, 0o644);
+    const r = await cli(['scan', repo.dir, '-f', 'json', '--show-secrets', '-o', out]);
+    expect(r.code).toBe(1);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out, 'utf8')).toContain(token);
+  });
+
+  it('-o into a missing directory is exit 3 with one line naming the file, not a stack', async () => {
+    const r = await cli(['scan', repo.dir, '-f', 'json', '-o', join(dir, 'no', 'such', 'r.json')]);
+    expectContract(r, { code: 3, says: /cannot write .*r\.json: ENOENT/ });
+  });
+});
+
+describe('help and argument errors', () => {
+  it('`nhiscan help` and `nhiscan help scan` exit 0 like --help', async () => {
+    expect((await cli(['help'])).code).toBe(0);
+    const r = await cli(['help', 'scan']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Usage: nhiscan scan/);
+  });
+
+  it('`nhiscan help nosuch` is a usage error', async () => {
+    expectContract(await cli(['help', 'nosuch']), { code: 2 });
+  });
+
+  it('a rejected option value is not echoed (it could be a token pasted in the wrong place)', async () => {
+    const r = await cli(['scan', '.', '--fail-on', token]);
+    expectContract(r, { code: 2, secrets: [token], says: /--fail-on.*\(see nhiscan scan --help\)/ });
+  });
+
+  it('an unknown command that is a token is redacted', async () => {
+    const r = await cli([token]);
+    expectContract(r, { code: 2, secrets: [token] });
+  });
+});
