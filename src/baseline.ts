@@ -20,6 +20,11 @@ export async function readBaseline(file: string, mustExist: boolean): Promise<Ba
     if (!mustExist && (err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new UsageError(`cannot read baseline ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  return parseBaseline(text, file);
+}
+
+/** A baseline from its text; `file` names it in errors (a path, or COMMIT:path for a committed one). */
+export function parseBaseline(text: string, file: string): Baseline {
   let doc: unknown;
   try {
     doc = JSON.parse(text);

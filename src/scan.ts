@@ -1,7 +1,8 @@
-import { resolve } from 'node:path';
+import { fstatSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { pathAllowed, secretAllowed, type Config } from './config.js';
-import { buildFindings, type Provenance } from './detect/findings.js';
+import { CONFIG_FILE, pathAllowed, secretAllowed, type Config } from './config.js';
+import { buildFindings, gateChangeFinding, type Provenance } from './detect/findings.js';
 import { scanItems, type Progress } from './detect/engine.js';
 import { Matcher } from './detect/matcher.js';
 import { FileMatcher } from './detect/file-matcher.js';
@@ -11,14 +12,15 @@ import type { Rule } from './detect/rule.js';
 import { builtinRules } from './detect/rules/index.js';
 import { GitError, UsageError } from './errors.js';
 import { compareFindings, summarize, type CoverageGap, type Finding, type Report, type Severity } from './model.js';
-import { applyBaseline, type Baseline } from './baseline.js';
+import { applyBaseline, BASELINE_FILE, type Baseline } from './baseline.js';
 import { DirectorySource, FileSource } from './sources/directory.js';
 import { HistorySource } from './sources/git/history.js';
 import { blobsInHead, introductionsOf } from './sources/git/provenance.js';
 import { RangeSource } from './sources/git/range.js';
-import { detectRepo, requireRepo, stashCommits, unreachableCommits } from './sources/git/repo.js';
+import { detectRepo, gitFailure, requireRepo, shallowCommits, stashCommits, UNSHALLOW_HINT, unreachableCommits } from './sources/git/repo.js';
 import { StagedSource } from './sources/git/staged.js';
-import { gitOutput } from './sources/git/exec.js';
+import { gitRun } from './sources/git/exec.js';
+import { SourceError } from './sources/errors.js';
 import { StdinSource } from './sources/stdin.js';
 import type { Source } from './sources/types.js';
 import { VERSION } from './version.js';
@@ -43,6 +45,11 @@ export interface ScanOptions {
   baseline?: Baseline | null;
   /** Phase durations, for --debug. */
   onTimings?: (t: Record<string, number>) => void;
+  /**
+   * Range scans: root files whose change by the range is a finding of its own (the gate's own config
+   * and baseline, read from the base commit). Default: .nhiscan.toml and .nhiscan-baseline.json.
+   */
+  gateFiles?: string[];
 }
 
 /** `[rules] disable` and `severity` apply alike to content and file rules. */
@@ -69,38 +76,76 @@ export type Plan =
   | { kind: 'file'; path: string }
   | { kind: 'directory'; root: string }
   | { kind: 'history'; repo: string }
-  | { kind: 'range'; repo: string; revArgs: string[] }
+  /** `base`: the commit the range starts from, whose config and baseline gate it. */
+  | { kind: 'range'; repo: string; revArgs: string[]; base: string }
   | { kind: 'staged'; repo: string };
+
+/** `A..B` or `A...B`; either side may be empty (HEAD), as in git. */
+const RANGE = /^(.*?)(\.\.\.?)(.*)$/;
+
+/** An empty `--since ''` or `--range ''` must not quietly widen into a full scan. */
+function nonEmpty(flag: string, value: string | undefined): void {
+  if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} needs a revision, got an empty value`);
+}
+
+/** stdin that is a directory reads as zero bytes: that is a wiring mistake, not a clean input. */
+function assertStdinReadable(): void {
+  let st;
+  try {
+    st = fstatSync(0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EBADF') throw new UsageError('stdin (-) is closed; pipe the content to scan into nhiscan');
+    throw err;
+  }
+  if (st.isDirectory()) throw new UsageError('stdin (-) is a directory; pass the directory as the target instead of redirecting it');
+}
+
+async function statTarget(target: string, shown: string) {
+  try {
+    return await stat(target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`target not found: ${shown}`);
+    if (code === 'ELOOP') throw new UsageError(`target is a symlink loop: ${shown}`);
+    // It exists (or may), but we may not look: the run read nothing, which is "incomplete" (3), not a typo (2).
+    if (code === 'EACCES' || code === 'EPERM') throw new SourceError(`permission denied: ${shown}`);
+    if (code) throw new SourceError(`cannot read target ${shown}: ${code}`);
+    throw err;
+  }
+}
 
 /** Decide what the target is; the only place that turns flags into a source kind. */
 export async function planScan(opts: Pick<ScanOptions, 'target' | 'noGit' | 'staged' | 'allObjects' | 'since' | 'range'>): Promise<Plan> {
-  const modes = [opts.staged, Boolean(opts.since), Boolean(opts.range), opts.allObjects].filter(Boolean).length;
+  nonEmpty('--since', opts.since);
+  nonEmpty('--range', opts.range);
+  if (opts.range !== undefined) {
+    const m = RANGE.exec(opts.range);
+    if (!m || (!m[1] && !m[3])) throw new UsageError('--range needs the form A..B (or A...B)');
+  }
+  const modes = [opts.staged, opts.since !== undefined, opts.range !== undefined, opts.allObjects].filter(Boolean).length;
   if (modes > 1) throw new UsageError('--staged, --since, --range and --all-objects are mutually exclusive');
   if (opts.target === '-') {
     if (modes) throw new UsageError('stdin (-) cannot be combined with git options');
+    assertStdinReadable();
     return { kind: 'stdin' };
   }
   const target = resolve(opts.target);
-  let st;
-  try {
-    st = await stat(target);
-  } catch {
-    throw new UsageError(`target not found: ${opts.target}`);
-  }
+  const st = await statTarget(target, opts.target);
   if (st.isFile()) {
     if (modes) throw new UsageError('git options need a repository, not a file');
     return { kind: 'file', path: target };
   }
+  if (!st.isDirectory()) throw new UsageError(`target is not a file or directory: ${opts.target}`);
   if (opts.noGit) {
     if (modes) throw new UsageError('--no-git cannot be combined with git options');
     return { kind: 'directory', root: target };
   }
   if (opts.staged) return { kind: 'staged', repo: await requireRepo(target) };
   const repo = await detectRepo(target);
-  if (opts.since || opts.range) {
+  if (opts.since !== undefined || opts.range !== undefined) {
     if (!repo) throw new GitError(`not a git repository: ${opts.target}`);
-    const revArgs = opts.range ? [opts.range] : [`${opts.since}..HEAD`];
-    return { kind: 'range', repo: repo.root, revArgs };
+    const range = opts.range ?? `${opts.since}..HEAD`;
+    return { kind: 'range', repo: repo.root, revArgs: [range], base: await rangeBase(repo.root, range) };
   }
   if (opts.allObjects && !repo) throw new GitError(`not a git repository: ${opts.target}`);
   return repo ? { kind: 'history', repo: repo.root } : { kind: 'directory', root: target };
@@ -140,8 +185,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
       source = new HistorySource(plan.repo, { maxFileSize: opts.maxFileSize, allObjects: opts.allObjects });
       break;
     case 'range':
-      if (plan.revArgs[0]) await assertRevisionRange(plan.repo, plan.revArgs[0]);
-      source = new RangeSource(plan.repo, plan.revArgs, opts.maxFileSize);
+      source = new RangeSource(plan.repo, plan.revArgs, opts.maxFileSize, new Set(opts.gateFiles ?? [CONFIG_FILE, BASELINE_FILE]));
       break;
     case 'staged':
       source = new StagedSource(plan.repo, opts.maxFileSize);
@@ -152,21 +196,18 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   const timings: Record<string, number> = {};
   let mark = Date.now();
   const historyLike = plan.kind === 'history' || plan.kind === 'range';
+  const root = configRoot(plan);
+  const allowedPath = (p: string) => pathAllowedUnder(config, root, p);
   // In history the path a blob was read under is one of many; path allowlists apply after provenance.
-  const skipPath = historyLike ? undefined : (p: string) => pathAllowed(config, p);
-  let scanned;
-  try {
-    scanned = await scanItems(source.items(), matcher, new FileMatcher(activeFileRules(config)), opts.onProgress, skipPath);
-  } catch (err) {
-    if (err instanceof GitError) throw err;
-    throw new GitError(`reading ${plan.kind} failed: ${(err as Error).message}`);
-  }
-  const { hits, stats } = scanned;
+  const skipPath = historyLike ? undefined : allowedPath;
+  // A git failure part-way keeps what was scanned so far and becomes a gap; anything else is a bug.
+  const failures: CoverageGap[] = [];
+  const { hits, stats } = await scanItems(untilGitFails(source.items(), failures, plan.kind), matcher, new FileMatcher(activeFileRules(config)), opts.onProgress, skipPath);
   timings.scanMs = Date.now() - mark;
   mark = Date.now();
   for (const hit of hits) hit.matches = hit.matches.filter((m) => !secretAllowed(config, m.secret));
 
-  const gaps: CoverageGap[] = [...source.gaps];
+  const gaps: CoverageGap[] = [...source.gaps, ...failures];
   const provenance: Provenance = {};
   if (plan.kind === 'history' || plan.kind === 'range') {
     const wanted = new Set(hits.filter((h) => h.matches.length || h.files.length).map((h) => h.key));
@@ -175,25 +216,25 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
       provenance.introductions = source.introductions;
       stats.commits = source.commits;
     } else {
-      const stashes = source instanceof HistorySource && !opts.allObjects ? source.stashes : await stashCommits(plan.repo);
-      const revArgs = ['--all', ...stashes];
-      if (opts.allObjects) revArgs.push(...(await unreachableCommits(plan.repo)));
-      try {
-        provenance.introductions = await introductionsOf(plan.repo, revArgs, wanted);
-      } catch (err) {
-        gaps.push({ scope: 'git log (provenance)', reason: (err as Error).message });
-        provenance.introductions = new Map();
-      }
+      const revArgs = ['--all'];
+      if (source instanceof HistorySource && !opts.allObjects) revArgs.push(...source.stashes);
+      else revArgs.push(...(await orGap(() => stashCommits(plan.repo), [], 'git stash reflog', gaps)));
+      if (opts.allObjects) revArgs.push(...(await orGap(() => unreachableCommits(plan.repo), [], 'git fsck (unreachable commits)', gaps)));
+      provenance.introductions = await introductionsOf(plan.repo, revArgs, wanted, gaps);
     }
-    provenance.inHead = await blobsInHead(plan.repo, wanted);
+    // Unknown (null on findings) rather than a guessed "not in HEAD" when HEAD cannot be read.
+    const inHead = await orGap(() => blobsInHead(plan.repo, wanted), null, 'git ls-tree HEAD', gaps);
+    if (inHead) provenance.inHead = inHead;
   }
   timings.provenanceMs = Date.now() - mark;
   opts.onTimings?.(timings);
 
   let findings: Finding[] = buildFindings(hits, provenance, {
     showSecrets: opts.showSecrets,
-    keep: (loc) => !pathAllowed(config, loc.path) && !(loc.commit && config.allow.commits.has(loc.commit)),
-  }).sort(compareFindings);
+    keep: (loc) => !allowedPath(loc.path) && !(loc.commit && config.allow.commits.has(loc.commit)),
+  });
+  if (source instanceof RangeSource && plan.kind === 'range') findings.push(...gateFindings(source, plan, config));
+  findings.sort(compareFindings);
   let baselineOutcome;
   if (opts.baseline) {
     // Only a scan of everything can tell that a baselined secret is gone.
@@ -213,12 +254,99 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   };
 }
 
-async function assertRevisionRange(repo: string, range: string): Promise<void> {
-  for (const rev of range.split(/\.{2,3}/).filter(Boolean)) {
-    try {
-      await gitOutput(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
-    } catch {
-      throw new UsageError(`unknown revision: ${rev}`);
-    }
+/**
+ * Path allowlists are gitignore patterns relative to the config's root; the `ignore` matcher throws
+ * on anything else ("/srv/app.env", "../x"). A path outside the root is one no allowlist can name.
+ */
+function pathAllowedUnder(config: Config, root: string | null, p: string): boolean {
+  let rel = p;
+  if (isAbsolute(p)) {
+    if (!root) return false;
+    rel = relative(root, p);
   }
+  if (rel === '' || isAbsolute(rel) || /^\.*\/|^\.+$/.test(rel) || rel.startsWith('../')) return false;
+  return pathAllowed(config, rel);
+}
+
+/** Items until git fails; the failure is kept as a gap so the findings so far still reach the report. */
+async function* untilGitFails<T>(items: AsyncIterable<T>, gaps: CoverageGap[], kind: string): AsyncGenerator<T> {
+  try {
+    yield* items;
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    gaps.push({ scope: `reading ${kind}`, reason: err.message });
+  }
+}
+
+/** A git step whose failure costs only its own part of the report. */
+async function orGap<T, F>(step: () => Promise<T>, fallback: F, scope: string, gaps: CoverageGap[]): Promise<T | F> {
+  try {
+    return await step();
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    gaps.push({ scope, reason: err.message });
+    return fallback;
+  }
+}
+
+/**
+ * The range changed the gate's own config or baseline: the scan used the base commit's version, and
+ * the change is a finding `--fail-on` sees, so a pull request cannot quietly loosen its own gate.
+ */
+function gateFindings(source: RangeSource, plan: Extract<Plan, { kind: 'range' }>, config: Config): Finding[] {
+  const [rule] = configured(config, [{ id: 'nhiscan-config-changed', severity: 'medium' as Severity }]);
+  if (!rule) return [];
+  return source.gateChanges.map((c) => gateChangeFinding(c, plan.base, rule.severity));
+}
+
+/**
+ * One revision of a range, as a commit id. "Unknown revision" (exit 2) only when git cannot resolve
+ * the name at all; a name that resolves to an object this clone does not have is a missing object,
+ * i.e. an incomplete repository (exit 3), which in CI usually means a shallow clone.
+ */
+async function verifyCommit(repo: string, rev: string): Promise<string> {
+  const peeled = await gitRun(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+  if (peeled.code === 0) return peeled.stdout.trim();
+  const named = await gitRun(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', rev]);
+  if (named.code === 1 && named.stderr.trim() === '') {
+    // In a shallow clone an unresolvable name (HEAD~5, an unfetched branch) may well be in the
+    // history the clone lacks: that is an incomplete repository (3), not a typo (2).
+    if ((await shallowCommits(repo)).size > 0) throw new GitError(`unknown revision: ${rev} in a shallow clone; ${UNSHALLOW_HINT}`);
+    throw new UsageError(`unknown revision: ${rev}`);
+  }
+  if (named.code !== 0) throw gitFailure(`rev-parse ${rev}`, named);
+  const id = named.stdout.trim();
+  const exists = await gitRun(repo, ['cat-file', '-e', id]);
+  if (exists.code === 0) throw new UsageError(`revision ${rev} is not a commit`);
+  const shallow = (await shallowCommits(repo)).size > 0;
+  throw new GitError(
+    `revision ${rev} names ${id}, whose object is missing from this repository${shallow ? ` (a shallow clone; ${UNSHALLOW_HINT})` : ''}`,
+  );
+}
+
+/** Verify every revision of the range and return the commit it starts from. */
+async function rangeBase(repo: string, range: string): Promise<string> {
+  const m = RANGE.exec(range)!;
+  const from = m[1] || 'HEAD';
+  const to = m[3] || 'HEAD';
+  const [a, b] = [await verifyCommit(repo, from), await verifyCommit(repo, to)];
+  if (m[2] === '..') return a;
+  // A...B: both sides since they forked; the fork point is the base.
+  const mb = await gitRun(repo, ['merge-base', a, b]);
+  if (mb.code === 1 && mb.stderr.trim() === '') throw new UsageError(`${from} and ${to} have no common ancestor for ${range}`);
+  if (mb.code !== 0) throw gitFailure('merge-base', mb);
+  return mb.stdout.trim();
+}
+
+/** The report of a scan that could not run at all: no findings, and the reason as its one gap. */
+export function failedReport(target: string, gap: CoverageGap): Report {
+  return {
+    tool: 'nhiscan',
+    version: VERSION,
+    target: target === '-' ? '(stdin)' : resolve(target),
+    generatedAt: new Date().toISOString(),
+    summary: summarize([], 0),
+    findings: [],
+    coverage: { complete: false, gaps: [gap] },
+  };
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadConfig, type Config } from '../config.js';
+import { CONFIG_FILE, emptyConfig, loadConfig, parseConfig, type Config } from '../config.js';
 import { configRoot, planScan, type Plan, type ScanOptions } from '../scan.js';
+import { fileAtCommit } from '../sources/git/at-commit.js';
 import { parseSize, type GlobalFlags } from './common.js';
 import { Spinner } from './progress.js';
 
@@ -52,7 +53,20 @@ export interface PreparedScan {
   timings: Record<string, number>;
 }
 
+/**
+ * The config that gates a scan. A range is gated by its base commit's .nhiscan.toml, so the change
+ * under review cannot loosen its own gate; an explicit --config wins (the CI author chose that file).
+ * --staged uses the working tree's: it runs on the developer's own machine, before any review.
+ */
+export async function gateConfig(plan: Plan, explicit: string | undefined, root: string | null): Promise<Config> {
+  if (plan.kind !== 'range' || explicit !== undefined) return loadConfig(explicit, root);
+  const text = await fileAtCommit(plan.repo, plan.base, CONFIG_FILE);
+  return text === null ? emptyConfig() : parseConfig(text, `${plan.base.slice(0, 12)}:${CONFIG_FILE}`);
+}
+
 export async function prepareScan(target: string, flags: SourceFlags, showSecrets: boolean): Promise<PreparedScan> {
+  // Flags first: a bad value is a usage error (no report) whatever state the target is in.
+  const maxFileSize = parseSize(flags.maxFileSize);
   const plan = await planScan({
     target,
     noGit: !flags.git,
@@ -62,7 +76,7 @@ export async function prepareScan(target: string, flags: SourceFlags, showSecret
     range: flags.range,
   });
   const root = configRoot(plan);
-  const config = await loadConfig(flags.config, root);
+  const config = await gateConfig(plan, flags.config, root);
   const spinner = new Spinner(!flags.debug);
   const prepared: PreparedScan = {
     plan,
@@ -78,7 +92,7 @@ export async function prepareScan(target: string, flags: SourceFlags, showSecret
       allObjects: Boolean(flags.allObjects),
       since: flags.since,
       range: flags.range,
-      maxFileSize: parseSize(flags.maxFileSize),
+      maxFileSize,
       decodeDepth: Number(flags.decodeDepth),
       showSecrets,
       config,

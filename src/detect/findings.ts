@@ -1,5 +1,6 @@
-import type { SecretFinding, SourceLocation } from '../model.js';
+import type { SecretFinding, Severity, SourceLocation } from '../model.js';
 import type { Introduction } from '../sources/git/provenance.js';
+import type { GateFileChange } from '../sources/git/range.js';
 import type { BlobHits } from './engine.js';
 import type { FileRule } from './file-rule.js';
 import { fingerprint, redact } from './fingerprint.js';
@@ -128,4 +129,40 @@ export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: Bu
     });
   }
   return findings;
+}
+
+/**
+ * A range that adds, edits or deletes the gate's own config or baseline. The scan used the base
+ * commit's version; this finding makes the change visible to `--fail-on`. Its fingerprint includes
+ * the commit, so no baseline entry can pre-approve a future change.
+ */
+export function gateChangeFinding(change: GateFileChange, base: string, severity: Severity): SecretFinding {
+  const ruleId = 'nhiscan-config-changed';
+  const verb = change.status.startsWith('A') ? 'adds' : change.status.startsWith('D') ? 'deletes' : 'changes';
+  const { commit } = change;
+  const location: SourceLocation = {
+    path: change.path,
+    line: 0,
+    column: 0,
+    commit: commit.commit,
+    author: commit.author,
+    email: commit.email,
+    date: commit.date,
+    message: commit.message,
+  };
+  return {
+    kind: 'sensitive-file',
+    ruleId,
+    title: `Commit ${verb} the scanner's own ${change.path}`,
+    severity,
+    nhi: [],
+    provider: 'nhiscan',
+    secret: '',
+    fingerprint: fingerprint(ruleId, `${change.path}@${commit.commit}`),
+    location,
+    occurrences: { commits: 1, paths: 1, blobs: 0, locations: [location] },
+    inHead: null,
+    validation: `this scan applied ${change.path} as of the range's base ${base.slice(0, 12)}, not this commit's version`,
+    remediation: { hint: `review the change to ${change.path}; it takes effect for scans of later ranges once merged` },
+  };
 }

@@ -1,5 +1,5 @@
-import { lstat, open, readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { constants } from 'node:fs';
+import { open, readdir, readFile, type FileHandle } from 'node:fs/promises';
 import ignore, { type Ignore } from 'ignore';
 import type { CoverageGap } from '../model.js';
 import type { ContentItem, Source } from './types.js';
@@ -15,8 +15,59 @@ interface IgnoreLayer {
   ig: Ignore;
 }
 
-function toPosix(p: string): string {
-  return sep === '/' ? p : p.split(sep).join('/');
+const SLASH = Buffer.from('/');
+const DOT_GIT = Buffer.from('.git');
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function utf8Length(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0; // never starts a valid sequence
+}
+
+/**
+ * A file name for reports. Linux names are bytes; a name that is not UTF-8 keeps its valid parts
+ * and shows every other byte as \xNN (and a backslash as \x5c, so the form is unambiguous).
+ */
+export function displayName(raw: Buffer): string {
+  try {
+    return utf8.decode(raw);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err; // TypeError is TextDecoder's "invalid UTF-8"
+  }
+  let out = '';
+  for (let i = 0; i < raw.length; ) {
+    const n = utf8Length(raw[i]!);
+    let text: string | null = null;
+    if (n > 0 && i + n <= raw.length) {
+      try {
+        text = utf8.decode(raw.subarray(i, i + n));
+      } catch (err) {
+        if (!(err instanceof TypeError)) throw err;
+      }
+    }
+    if (text !== null && text !== '\\') {
+      out += text;
+      i += n;
+    } else {
+      out += `\\x${raw[i]!.toString(16).padStart(2, '0')}`;
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** What a failed read says in a gap: the case, never file content. */
+function why(err: NodeJS.ErrnoException): string {
+  if (err.code === 'EACCES' || err.code === 'EPERM') return `permission denied (${err.code})`;
+  if (err.code === 'ELOOP') return 'is a symlink (directory scans never follow symlinks)';
+  return err.code!;
+}
+
+function isErrno(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
 }
 
 /** Walks a tree without following symlinks (no loops, no escaping the target). */
@@ -30,17 +81,24 @@ export class DirectorySource implements Source {
   ) {}
 
   async *items(): AsyncGenerator<ContentItem> {
-    yield* this.walk(this.root, []);
+    // Names are handled as bytes throughout, so a file whose name is not UTF-8 is still read.
+    yield* this.walk(Buffer.from(this.root), '', []);
   }
 
-  private async loadIgnore(dir: string, layers: IgnoreLayer[]): Promise<IgnoreLayer[]> {
+  private async loadIgnore(dir: Buffer, rel: string, layers: IgnoreLayer[]): Promise<IgnoreLayer[]> {
     if (!this.opts.useIgnore) return layers;
+    let text: string;
     try {
-      const text = await readFile(join(dir, '.gitignore'), 'utf8');
-      return [...layers, { base: toPosix(relative(this.root, dir)), ig: ignore().add(text) }];
-    } catch {
+      text = await readFile(Buffer.concat([dir, Buffer.from('/.gitignore')]), 'utf8');
+    } catch (err) {
+      // No .gitignore here (or a parent that is not a directory) is the ordinary case.
+      if (isErrno(err) && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return layers;
+      if (!isErrno(err)) throw err;
+      // Unreadable ignore rules: files are scanned as if it were absent, but the run says so.
+      this.gaps.push({ scope: rel ? `${rel}/.gitignore` : '.gitignore', reason: why(err) });
       return layers;
     }
+    return [...layers, { base: rel, ig: ignore().add(text) }];
   }
 
   private ignored(rel: string, isDir: boolean, layers: IgnoreLayer[]): boolean {
@@ -51,22 +109,24 @@ export class DirectorySource implements Source {
     return false;
   }
 
-  private async *walk(dir: string, parentLayers: IgnoreLayer[]): AsyncGenerator<ContentItem> {
-    const layers = await this.loadIgnore(dir, parentLayers);
+  private async *walk(dir: Buffer, dirRel: string, parentLayers: IgnoreLayer[]): AsyncGenerator<ContentItem> {
+    const layers = await this.loadIgnore(dir, dirRel, parentLayers);
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (err) {
-      this.gaps.push({ scope: toPosix(relative(this.root, dir)) || '.', reason: (err as Error).message });
+      if (!isErrno(err)) throw err;
+      this.gaps.push({ scope: dirRel || '.', reason: why(err) });
       return;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const entry of entries) {
-      if (entry.name === '.git' && entry.isDirectory()) continue;
-      const abs = join(dir, entry.name);
-      const rel = toPosix(relative(this.root, abs));
+      if (entry.isDirectory() && entry.name.equals(DOT_GIT)) continue;
+      const abs = Buffer.concat([dir, SLASH, entry.name]);
+      const name = displayName(entry.name);
+      const rel = dirRel ? `${dirRel}/${name}` : name;
       if (entry.isDirectory()) {
-        if (!this.ignored(rel, true, layers)) yield* this.walk(abs, layers);
+        if (!this.ignored(rel, true, layers)) yield* this.walk(abs, rel, layers);
         continue;
       }
       if (!entry.isFile() || this.ignored(rel, false, layers)) continue;
@@ -76,24 +136,37 @@ export class DirectorySource implements Source {
   }
 }
 
-/** Read one file, or note why it could not be read; never throws. */
-export async function readFileItem(abs: string, rel: string, maxFileSize: number, gaps: CoverageGap[]): Promise<ContentItem | null> {
+/**
+ * Read one file, or note why it could not be read as a gap. The size limit is taken from the open
+ * file, so it measures what is read: a symlink named directly (`follow`) by its target, and a file
+ * swapped after the listing cannot slip past it. Walks open with O_NOFOLLOW.
+ */
+export async function readFileItem(
+  abs: string | Buffer,
+  rel: string,
+  maxFileSize: number,
+  gaps: CoverageGap[],
+  follow = false,
+): Promise<ContentItem | null> {
+  let fh: FileHandle | undefined;
   try {
-    const { size } = await lstat(abs);
+    fh = await open(abs, follow ? constants.O_RDONLY : constants.O_RDONLY | constants.O_NOFOLLOW);
+    const { size } = await fh.stat();
     if (size > maxFileSize) return { key: rel, path: rel, size };
-    const fh = await open(abs, 'r');
-    try {
-      return { key: rel, path: rel, size, data: await fh.readFile() };
-    } finally {
-      await fh.close();
-    }
+    const data = await fh.readFile();
+    // A file that grew while being read is held to the same limit.
+    if (data.length > maxFileSize) return { key: rel, path: rel, size: data.length };
+    return { key: rel, path: rel, size: data.length, data };
   } catch (err) {
-    gaps.push({ scope: rel, reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
+    if (!isErrno(err)) throw err;
+    gaps.push({ scope: rel, reason: why(err) });
     return null;
+  } finally {
+    await fh?.close();
   }
 }
 
-/** A single file given as the target. */
+/** A single file given as the target; it may be a symlink, which is followed. */
 export class FileSource implements Source {
   readonly kind = 'directory';
   readonly gaps: CoverageGap[] = [];
@@ -104,7 +177,7 @@ export class FileSource implements Source {
   ) {}
 
   async *items(): AsyncGenerator<ContentItem> {
-    const item = await readFileItem(this.file, this.file, this.maxFileSize, this.gaps);
+    const item = await readFileItem(this.file, this.file, this.maxFileSize, this.gaps, true);
     if (item) yield item;
   }
 }

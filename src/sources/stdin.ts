@@ -14,11 +14,19 @@ export class StdinSource implements Source {
   async *items(): AsyncGenerator<ContentItem> {
     const parts: Buffer[] = [];
     let size = 0;
-    for await (const chunk of this.input as AsyncIterable<Buffer | string>) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      size += buf.length;
-      // Past the limit, keep counting but stop holding bytes.
-      if (size <= this.maxFileSize) parts.push(buf);
+    try {
+      for await (const chunk of this.input as AsyncIterable<Buffer | string>) {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        size += buf.length;
+        // Past the limit, keep counting but stop holding bytes.
+        if (size <= this.maxFileSize) parts.push(buf);
+      }
+    } catch (err) {
+      // A read error (EIO, EISDIR, …) part-way: stdin was not read, so it is not clean.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (typeof code !== 'string') throw err;
+      this.gaps.push({ scope: '(stdin)', reason: `read failed (${code})` });
+      return;
     }
     yield size > this.maxFileSize
       ? { key: '(stdin)', path: '(stdin)', size }

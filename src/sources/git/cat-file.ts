@@ -82,6 +82,15 @@ export async function* parseBatch(stream: Readable, maxSize: number, wantAll = f
   if (current) throw new Error(`git cat-file output ended inside object ${current.id}`);
 }
 
+/** Missing object ids named in a gap; the rest are counted. */
+const MAX_MISSING_IDS = 10;
+
+export function missingGap(ids: string[]): CoverageGap {
+  const shown = ids.slice(0, MAX_MISSING_IDS).join(', ');
+  const more = ids.length > MAX_MISSING_IDS ? ` (+${ids.length - MAX_MISSING_IDS} more)` : '';
+  return { scope: 'git objects', reason: `${ids.length} object(s) missing or unreadable: ${shown}${more}` };
+}
+
 /**
  * Read a known list of blobs ("<id> <path>" lines) with one `git cat-file --batch`, recording
  * missing objects and a failed exit as coverage gaps.
@@ -99,12 +108,12 @@ export async function* readBlobs(
   exit.catch(() => undefined);
   catFile.stdin!.on('error', () => undefined);
   catFile.stdin!.end(lines.map((l) => `${l}\n`).join(''));
-  let missing = 0;
+  const missing: string[] = [];
   for await (const entry of parseBatch(catFile.stdout!, maxSize)) {
-    if ('missing' in entry) missing++;
+    if ('missing' in entry) missing.push(entry.id);
     else yield entry;
   }
-  if (missing) gaps.push({ scope: 'git objects', reason: `${missing} object(s) missing or unreadable` });
+  if (missing.length) gaps.push(missingGap(missing));
   const code = await exit;
   if (code !== 0) gaps.push({ scope: 'git cat-file', reason: firstLine(err.text) || `exit ${code}` });
 }

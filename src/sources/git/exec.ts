@@ -5,8 +5,11 @@ import { GitError } from '../../errors.js';
 /** Flags that keep git's output machine-stable regardless of the user's config. */
 export const GIT_BASE = ['-c', 'core.quotePath=false', '-c', 'color.ui=false', '--no-pager'];
 
+// git's messages are matched below ("not a git repository", "dubious ownership"); a translated
+// message must not turn a refusal into "not a repository", so git speaks C-locale English to us.
+
 export function spawnGit(cwd: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn('git', [...GIT_BASE, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  return spawn('git', [...GIT_BASE, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', LANGUAGE: 'C' }, ...options });
 }
 
 /** Resolves with the exit code; turns a missing git binary into a clear error. */
@@ -42,6 +45,23 @@ export async function gitOutput(cwd: string, args: string[]): Promise<string> {
   const code = await waitForExit(child, stderr);
   if (code !== 0) throw new GitError(`git ${args[0]} failed: ${firstLine(stderr.text) || `exit ${code}`}`);
   return out;
+}
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run git to completion and hand back code and both streams, for callers that tell failures apart. */
+export async function gitRun(cwd: string, args: string[]): Promise<GitResult> {
+  const child = spawnGit(cwd, args);
+  let stdout = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (d: string) => (stdout += d));
+  const stderr = { text: '' };
+  const code = await waitForExit(child, stderr);
+  return { code, stdout, stderr: stderr.text };
 }
 
 /** Stream git's stdout line by line; the returned promise rejects if git fails. */

@@ -1,8 +1,10 @@
+import { Transform } from 'node:stream';
+import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
 import type { ContentItem, Source } from '../types.js';
-import { BATCH_FORMAT, blobItem, parseBatch } from './cat-file.js';
-import { firstLine, spawnGit, waitForExit } from './exec.js';
-import { stashCommits } from './repo.js';
+import { BATCH_FORMAT, blobItem, missingGap, parseBatch } from './cat-file.js';
+import { firstLine, gitLines, spawnGit, waitForExit } from './exec.js';
+import { shallowCommits, stashCommits, UNSHALLOW_HINT } from './repo.js';
 
 export interface HistoryOptions {
   maxFileSize: number;
@@ -11,9 +13,38 @@ export interface HistoryOptions {
 }
 
 /**
+ * Passes rev-list's output on to cat-file, taking out the `?<id>` lines `--missing=print` adds
+ * for objects that are referenced but absent. latin1 keeps every byte of a path as it was.
+ */
+function takeMissing(onMissing: (id: string) => void): Transform {
+  let tail = '';
+  const keep = (lines: string[]): string[] =>
+    lines.filter((l) => {
+      if (!l.startsWith('?')) return true;
+      onMissing(l.slice(1).trim());
+      return false;
+    });
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const lines = (tail + chunk.toString('latin1')).split('\n');
+      tail = lines.pop() ?? '';
+      const kept = keep(lines);
+      done(null, kept.length ? Buffer.from(`${kept.join('\n')}\n`, 'latin1') : undefined);
+    },
+    flush(done) {
+      const kept = keep(tail ? [tail] : []);
+      done(null, kept.length ? Buffer.from(`${kept[0]}\n`, 'latin1') : undefined);
+    },
+  });
+}
+
+/**
  * Every unique blob reachable from any ref (branches, tags, remotes, notes, stash and its reflog),
  * each read exactly once. rev-list deduplicates and names each blob with a path; its output is
  * piped straight into cat-file so no blob list is held in this process.
+ *
+ * A missing object costs only itself: `--missing=print` keeps rev-list walking past it and the id
+ * becomes a gap. A missing commit still stops git (2.39 cannot walk past one); that is a gap too.
  */
 export class HistorySource implements Source {
   readonly kind = 'history';
@@ -27,40 +58,89 @@ export class HistorySource implements Source {
   ) {}
 
   async *items(): AsyncGenerator<ContentItem> {
+    // First, so the one stderr line of the run names it: a shallow clone lacks history by design.
+    await this.noteShallow();
     if (this.opts.allObjects) {
       yield* this.allObjects();
       return;
     }
-    this.stashes = await stashCommits(this.repo);
-    const revList = spawnGit(this.repo, ['rev-list', '--objects', '--all', '--filter=object:type=blob', ...this.stashes]);
+    try {
+      this.stashes = await stashCommits(this.repo);
+    } catch (err) {
+      if (!(err instanceof GitError)) throw err;
+      this.gaps.push({ scope: 'git stash reflog', reason: err.message });
+    }
+    const missing: string[] = [];
+    const walk = ['--objects', '--all', '--missing=print', ...this.stashes];
+    // In git 2.39 a blob-only listing skips a missing *tree* without a word, so a tree-only listing
+    // (cheap: no blob is read) runs alongside, just for its `?<tree>` lines.
+    const trees = this.missingTrees(walk);
+    const revList = spawnGit(this.repo, ['rev-list', ...walk, '--filter=object:type=blob']);
     const catFile = spawnGit(this.repo, ['cat-file', `--batch=${BATCH_FORMAT}`, '--buffer'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     // rev-list's output is ids and paths, a small fraction of the blob bytes; piping it through here is cheap.
     catFile.stdin!.on('error', () => undefined);
-    revList.stdout!.pipe(catFile.stdin!);
-    yield* this.drain(catFile, [['rev-list', revList]]);
+    revList.stdout!.pipe(takeMissing((id) => missing.push(id))).pipe(catFile.stdin!);
+    const revListOk = yield* this.drain(catFile, [['rev-list', revList]], missing);
+    const treeResult = await trees;
+    if (revListOk) {
+      if (treeResult instanceof GitError) this.gaps.push({ scope: 'git rev-list (trees)', reason: treeResult.message });
+      else missing.push(...treeResult);
+    }
+    if (missing.length) this.gaps.push(missingGap([...new Set(missing)]));
+  }
+
+  private async missingTrees(walk: string[]): Promise<string[] | GitError> {
+    const ids: string[] = [];
+    try {
+      for await (const line of gitLines(this.repo, ['rev-list', ...walk, '--filter=object:type=tree'])) {
+        if (line.startsWith('?')) ids.push(line.slice(1).trim());
+      }
+    } catch (err) {
+      if (err instanceof GitError) return err;
+      throw err;
+    }
+    return ids;
+  }
+
+  private async noteShallow(): Promise<void> {
+    try {
+      const boundary = await shallowCommits(this.repo);
+      if (boundary.size) {
+        this.gaps.push({
+          scope: 'shallow clone',
+          reason: `history before ${boundary.size} boundary commit(s) is not in this clone; ${UNSHALLOW_HINT}`,
+        });
+      }
+    } catch (err) {
+      if (!(err instanceof GitError)) throw err;
+      this.gaps.push({ scope: 'shallow clone check', reason: err.message });
+    }
   }
 
   private async *allObjects(): AsyncGenerator<ContentItem> {
     const catFile = spawnGit(this.repo, ['cat-file', '--batch-all-objects', `--batch=${BATCH_FORMAT}`, '--unordered']);
-    yield* this.drain(catFile, []);
+    const missing: string[] = [];
+    yield* this.drain(catFile, [], missing);
+    if (missing.length) this.gaps.push(missingGap(missing));
   }
 
+  /** Reads cat-file to the end; returns whether every upstream process exited cleanly. */
   private async *drain(
     catFile: ReturnType<typeof spawnGit>,
     upstream: Array<[string, ReturnType<typeof spawnGit>]>,
-  ): AsyncGenerator<ContentItem> {
+    missing: string[],
+  ): AsyncGenerator<ContentItem, boolean> {
     const stderrs = upstream.map(() => ({ text: '' }));
     const exits = upstream.map(([, child], i) => waitForExit(child, stderrs[i]!));
     const catErr = { text: '' };
     const catExit = waitForExit(catFile, catErr);
     for (const p of [...exits, catExit]) p.catch(() => undefined);
-    let missing = 0;
     try {
       for await (const entry of parseBatch(catFile.stdout!, this.opts.maxFileSize)) {
         if ('missing' in entry) {
-          missing++;
+          missing.push(entry.id);
           continue;
         }
         yield blobItem(entry);
@@ -68,14 +148,16 @@ export class HistorySource implements Source {
     } finally {
       for (const [, child] of upstream) child.kill();
     }
-    if (missing > 0) this.gaps.push({ scope: 'git objects', reason: `${missing} object(s) missing or unreadable` });
+    let ok = true;
     for (let i = 0; i < upstream.length; i++) {
       const code = await exits[i]!;
       if (code !== 0) {
+        ok = false;
         this.gaps.push({ scope: `git ${upstream[i]![0]}`, reason: firstLine(stderrs[i]!.text) || `exit ${code}` });
       }
     }
     const code = await catExit;
     if (code !== 0) this.gaps.push({ scope: 'git cat-file', reason: firstLine(catErr.text) || `exit ${code}` });
+    return ok;
   }
 }

@@ -1,4 +1,7 @@
+import { GitError } from '../../errors.js';
+import type { CoverageGap } from '../../model.js';
 import { gitLines, unquotePath } from './exec.js';
+import { headCommit } from './repo.js';
 
 export interface CommitInfo {
   commit: string;
@@ -23,10 +26,18 @@ export const LOG_FORMAT = `%x01%H${'%x00'}%an%x00%ae%x00%aI%x00%ct%x00%s`;
  * only what differs from every parent, i.e. a conflict resolution, not the whole merged branch.
  * Calls `visit` for every (blob, path, commit) introduction.
  */
+export interface WalkHooks {
+  /** Every commit walked, in git log order. */
+  onCommit?: (commit: CommitInfo) => void;
+  /** Paths to watch: called for every change to one of them, deletions included. */
+  watch?: { paths: ReadonlySet<string>; changed: (path: string, status: string, commit: CommitInfo) => void };
+}
+
 export async function walkIntroductions(
   repo: string,
   revArgs: string[],
   visit: (blob: string, path: string, commit: CommitInfo) => void,
+  hooks: WalkHooks = {},
 ): Promise<number> {
   let commit: CommitInfo | null = null;
   let commits = 0;
@@ -36,6 +47,7 @@ export async function walkIntroductions(
       const [hash = '', author = '', email = '', date = '', ct = '0', ...subject] = line.slice(1).split(NUL);
       commit = { commit: hash, author, email, date, message: subject.join(NUL), time: Number(ct) };
       commits++;
+      hooks.onCommit?.(commit);
       continue;
     }
     if (!commit || !line.startsWith(':')) continue;
@@ -44,6 +56,10 @@ export async function walkIntroductions(
     const meta = line.slice(0, tab).split(' ');
     const status = meta[meta.length - 1] ?? '';
     const blob = meta[meta.length - 2] ?? '';
+    if (hooks.watch) {
+      const path = unquotePath(line.slice(tab + 1));
+      if (hooks.watch.paths.has(path)) hooks.watch.changed(path, status, commit);
+    }
     if (status.includes('D') && /^0+$/.test(blob)) continue;
     if (/^0+$/.test(blob)) continue;
     visit(blob, unquotePath(line.slice(tab + 1)), commit);
@@ -51,15 +67,20 @@ export async function walkIntroductions(
   return commits;
 }
 
-/** Earliest introduction of each wanted blob at each path. Memory is bounded by `wanted`. */
+/**
+ * Earliest introduction of each wanted blob at each path. Memory is bounded by `wanted`. A walk git
+ * cannot finish (a missing tree or commit) keeps what it found so far and becomes a gap.
+ */
 export async function introductionsOf(
   repo: string,
   revArgs: string[],
   wanted: ReadonlySet<string>,
+  gaps: CoverageGap[],
 ): Promise<Map<string, Introduction[]>> {
   const byBlob = new Map<string, Map<string, CommitInfo>>();
   if (wanted.size === 0) return new Map();
-  await walkIntroductions(repo, revArgs, (blob, path, commit) => {
+  try {
+    await walkIntroductions(repo, revArgs, (blob, path, commit) => {
     if (!wanted.has(blob)) return;
     let paths = byBlob.get(blob);
     if (!paths) byBlob.set(blob, (paths = new Map()));
@@ -67,7 +88,11 @@ export async function introductionsOf(
     if (!seen || commit.time < seen.time || (commit.time === seen.time && commit.commit < seen.commit)) {
       paths.set(path, commit);
     }
-  });
+    });
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    gaps.push({ scope: 'git log (provenance)', reason: err.message });
+  }
   const out = new Map<string, Introduction[]>();
   for (const [blob, paths] of byBlob) {
     out.set(
@@ -82,13 +107,11 @@ export async function introductionsOf(
 export async function blobsInHead(repo: string, blobs: ReadonlySet<string>): Promise<Set<string>> {
   const present = new Set<string>();
   if (blobs.size === 0) return present;
-  try {
-    for await (const line of gitLines(repo, ['ls-tree', '-r', '--full-tree', 'HEAD'])) {
-      const m = /^\d+ blob ([0-9a-f]+)\t/.exec(line);
-      if (m && blobs.has(m[1]!)) present.add(m[1]!);
-    }
-  } catch {
-    // An unborn HEAD holds nothing.
+  const head = await headCommit(repo);
+  if (!head) return present; // an unborn HEAD holds nothing
+  for await (const line of gitLines(repo, ['ls-tree', '-r', '--full-tree', head])) {
+    const m = /^\d+ blob ([0-9a-f]+)\t/.exec(line);
+    if (m && blobs.has(m[1]!)) present.add(m[1]!);
   }
   return present;
 }

@@ -1,6 +1,7 @@
-import { realpath } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import { GitError } from '../../errors.js';
-import { gitOutput } from './exec.js';
+import { firstLine, gitOutput, gitRun, type GitResult } from './exec.js';
 
 export interface RepoInfo {
   /** Working tree root, or the git dir of a bare repository. */
@@ -8,18 +9,48 @@ export interface RepoInfo {
   bare: boolean;
 }
 
+/** git's own answer for "there is no repository here"; the only answer that may mean "scan as files". */
+const NOT_A_REPO = /^fatal: not a git repository\b/;
+
+/** The same failure in words a CI log reader can act on; never the bare "exit 128". */
+export function gitFailure(what: string, r: GitResult): GitError {
+  return new GitError(`git ${what} failed: ${firstLine(r.stderr) || `exit ${r.code}`}`);
+}
+
+/**
+ * git found a repository but will not open it (another owner's checkout, a broken .git/config, …).
+ * That is never "not a repository": scanning it as plain files would skip .git and all history.
+ */
+function refusal(target: string, r: GitResult): GitError {
+  const dubious = /dubious ownership in repository at '(.*)'/.exec(r.stderr);
+  if (dubious) {
+    return new GitError(
+      `git refuses to open ${dubious[1]} (owned by another user); if you trust it, run: git config --global --add safe.directory ${dubious[1]}`,
+    );
+  }
+  return new GitError(`git cannot open the repository at ${target}: ${firstLine(r.stderr) || `exit ${r.code}`}`);
+}
+
+/** True when git refused a repository *above* `target`: a subdirectory is scanned as files either way. */
+async function refusedParent(target: string, r: GitResult): Promise<boolean> {
+  const at = /dubious ownership in repository at '(.*)'/.exec(r.stderr)?.[1];
+  if (!at) return false;
+  // Strictly below git's path only; any doubt (an unresolved form of the same path) stays an error.
+  return (await realpath(target)).startsWith(at.endsWith(sep) ? at : at + sep);
+}
+
 /**
  * A target is scanned as history only when it is the top of a repository (or a bare one).
  * A subdirectory of a repository is scanned as files, honouring .gitignore.
  */
 export async function detectRepo(target: string): Promise<RepoInfo | null> {
-  let bare: boolean;
-  try {
-    bare = (await gitOutput(target, ['rev-parse', '--is-bare-repository'])).trim() === 'true';
-  } catch (err) {
-    if (err instanceof GitError && /not installed/.test(err.message)) throw err;
-    return null;
+  const probe = await gitRun(target, ['rev-parse', '--is-bare-repository']);
+  if (probe.code !== 0) {
+    if (NOT_A_REPO.test(firstLine(probe.stderr))) return null;
+    if (await refusedParent(target, probe)) return null;
+    throw refusal(target, probe);
   }
+  const bare = probe.stdout.trim() === 'true';
   const abs = await realpath(target);
   const top = (await gitOutput(target, ['rev-parse', bare ? '--absolute-git-dir' : '--show-toplevel'])).trim();
   if ((await realpath(top)) !== abs) return null;
@@ -27,22 +58,47 @@ export async function detectRepo(target: string): Promise<RepoInfo | null> {
 }
 
 export async function requireRepo(target: string): Promise<string> {
+  const r = await gitRun(target, ['rev-parse', '--show-toplevel']);
+  if (r.code === 0) return r.stdout.trim();
+  if (NOT_A_REPO.test(firstLine(r.stderr))) throw new GitError(`not a git repository: ${target}`);
+  throw refusal(target, r);
+}
+
+/**
+ * Older stashes live only in refs/stash's reflog; `--all` sees just the newest. No refs/stash
+ * (git's quiet exit 1) is the one expected absence; any other failure is the caller's gap.
+ */
+export async function stashCommits(cwd: string): Promise<string[]> {
+  const ref = await gitRun(cwd, ['rev-parse', '--verify', '--quiet', 'refs/stash']);
+  if (ref.code === 1 && ref.stderr.trim() === '') return [];
+  if (ref.code !== 0) throw gitFailure('rev-parse refs/stash', ref);
+  const out = await gitOutput(cwd, ['log', '-g', '--format=%H', 'refs/stash', '--']);
+  return out.split('\n').filter(Boolean);
+}
+
+/** HEAD's commit id, or null for an unborn HEAD (a new repository or an orphan branch). */
+export async function headCommit(cwd: string): Promise<string | null> {
+  // Unpeeled: an unborn HEAD names no object (quiet exit 1); a HEAD whose commit object is missing
+  // still resolves here and fails loudly where the object is read.
+  const r = await gitRun(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+  if (r.code === 1 && r.stderr.trim() === '') return null;
+  if (r.code !== 0) throw gitFailure('rev-parse HEAD', r);
+  return r.stdout.trim();
+}
+
+/** Boundary commits of a shallow clone (their parents are not here); empty for a full clone. */
+export async function shallowCommits(cwd: string): Promise<Set<string>> {
+  const file = resolve(cwd, (await gitOutput(cwd, ['rev-parse', '--git-path', 'shallow'])).trim());
   try {
-    return (await gitOutput(target, ['rev-parse', '--show-toplevel'])).trim();
-  } catch {
-    throw new GitError(`not a git repository: ${target}`);
+    return new Set((await readFile(file, 'utf8')).split('\n').filter(Boolean));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Set(); // not shallow
+    throw new GitError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'read failed'}`);
   }
 }
 
-/** Older stashes live only in refs/stash's reflog; `--all` sees just the newest. */
-export async function stashCommits(cwd: string): Promise<string[]> {
-  try {
-    const out = await gitOutput(cwd, ['log', '-g', '--format=%H', 'refs/stash', '--']);
-    return out.split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
+/** The fix every shallow-clone gap names. */
+export const UNSHALLOW_HINT = 'run git fetch --unshallow (or clone with full history, e.g. fetch-depth: 0)';
 
 /** Commits no ref reaches: dropped branches, rewritten history, dangling stashes. */
 export async function unreachableCommits(cwd: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 import type { CoverageGap } from '../../model.js';
 import type { ContentItem, Source } from '../types.js';
 import { readBlobs } from './cat-file.js';
+import { GitError } from '../../errors.js';
 import { gitOutput } from './exec.js';
 
 /** What `git commit` would record right now: the index's versions of added and changed files. */
@@ -14,7 +15,15 @@ export class StagedSource implements Source {
   ) {}
 
   async *items(): AsyncGenerator<ContentItem> {
-    const raw = await gitOutput(this.repo, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMRT']);
+    let raw: string;
+    try {
+      raw = await gitOutput(this.repo, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMRT']);
+    } catch (err) {
+      // Nothing of the index could be listed: the whole staged set is the gap.
+      if (!(err instanceof GitError)) throw err;
+      this.gaps.push({ scope: 'git diff --cached', reason: err.message });
+      return;
+    }
     const fields = raw.split('\0');
     const entries: string[] = [];
     for (let i = 0; i + 1 < fields.length; i += 2) {
