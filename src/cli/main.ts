@@ -2,14 +2,27 @@ import { Command, CommanderError } from 'commander';
 import { NhiscanError } from '../errors.js';
 import { safeMessage } from '../safe-message.js';
 import { VERSION } from '../version.js';
-import { awsCommand } from './aws.js';
-import { baselineCommand } from './baseline.js';
-import { auditCommand } from './audit.js';
-import { logCommand } from './log.js';
-import { revokeCommand } from './revoke.js';
-import { rotateCommand } from './rotate.js';
-import { hookCommand } from './hook.js';
-import { scanCommand } from './scan.js';
+
+type Factory = (setExit: (code: number) => void) => Command;
+
+/**
+ * Commands load on demand: `nhiscan scan --staged` must not pay for the AWS SDK, and `--version`
+ * for nothing at all. Only the top-level help loads every command, to list them.
+ */
+const COMMANDS: Record<string, () => Promise<Factory>> = {
+  scan: async () => (await import('./scan.js')).scanCommand,
+  aws: async () => (await import('./aws.js')).awsCommand,
+  audit: async () => (await import('./audit.js')).auditCommand,
+  revoke: async () => (await import('./revoke.js')).revokeCommand,
+  rotate: async () => (await import('./rotate.js')).rotateCommand,
+  log: async () => (await import('./log.js')).logCommand,
+  baseline: async () => (await import('./baseline.js')).baselineCommand,
+  hook: async () => (await import('./hook.js')).hookCommand,
+  demo: async () => {
+    const { auditCommand } = await import('./audit.js');
+    return (setExit) => auditCommand(setExit, 'demo');
+  },
+};
 
 function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
@@ -22,7 +35,8 @@ async function report(line: string, stack: string | undefined): Promise<void> {
   if (stack) process.stderr.write(`${await safeMessage(stack)}\n`);
 }
 
-export function buildProgram(setExit: (code: number) => void, errors: string[] = []): Command {
+/** The program with the named commands (all of them when `only` is not one). */
+export async function buildProgram(setExit: (code: number) => void, errors: string[] = [], only?: string): Promise<Command> {
   const program = new Command('nhiscan')
     .description('find exposed and over-aged machine credentials, and help contain them')
     .version(VERSION, '-V, --version')
@@ -34,9 +48,9 @@ export function buildProgram(setExit: (code: number) => void, errors: string[] =
       // Held back and printed by main() after redaction: commander quotes the offending argument.
       outputError: (s) => errors.push(s.trim().split('\n')[0] ?? s.trim()),
     });
-  for (const cmd of [scanCommand(setExit), awsCommand(setExit), auditCommand(setExit), revokeCommand(setExit), rotateCommand(setExit), logCommand(setExit), baselineCommand(setExit), hookCommand(setExit), auditCommand(setExit, 'demo')]) {
-    program.addCommand(cmd);
-  }
+  const names = only && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  const factories = await Promise.all(names.map((n) => COMMANDS[n]!()));
+  for (const make of factories) program.addCommand(make(setExit));
   // Subcommands inherit the program's error handling so bad flags anywhere exit 2.
   const inherit = (c: Command): void => {
     for (const sub of c.commands) {
@@ -80,8 +94,19 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const stdoutFailed = watchStdout();
   const errors: string[] = [];
-  const program = buildProgram((c) => (code = c), errors);
   const debug = argv.includes('--debug');
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const wanted = argv[2] === 'help' ? argv[3] : argv[2];
+  let program: Command;
+  try {
+    program = await buildProgram((c) => (code = c), errors, wanted);
+  } catch (err) {
+    await report(`nhiscan: unexpected error: ${oneLine(err)}`, debug && err instanceof Error ? err.stack : undefined);
+    return 3;
+  }
   try {
     if (argv.length <= 2) {
       program.outputHelp({ error: true });
