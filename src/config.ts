@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { parse, TomlError } from 'smol-toml';
 import { UsageError } from './errors.js';
+import { LinearRegex, LinearRegexError } from './detect/linear-regex.js';
 import type { Rule } from './detect/rule.js';
+import { builtinRules } from './detect/rules/index.js';
+import { fileRules } from './detect/rules/files.js';
 import { isSeverity, type Severity } from './model.js';
 
 export const CONFIG_FILE = '.nhiscan.toml';
@@ -19,12 +22,12 @@ export interface Config {
   allow: {
     paths: Ignore;
     pathPatterns: string[];
-    /** Tested against the secret itself. */
-    regexes: RegExp[];
+    /** Tested against the secret itself. RE2, linear time: the config may come from the scanned repo. */
+    regexes: LinearRegex[];
     /** A secret containing any of these (case-insensitive) is ignored. */
     stopwords: string[];
-    /** Tested against the whole line the secret is on. */
-    lines: RegExp[];
+    /** Tested against the whole line the secret is on. RE2, linear time. */
+    lines: LinearRegex[];
     commits: Set<string>;
   };
 }
@@ -40,15 +43,69 @@ export function emptyConfig(): Config {
   };
 }
 
-function lineOf(text: string, needle: string): number {
-  const idx = text.indexOf(needle);
-  return idx === -1 ? 1 : text.slice(0, idx).split('\n').length;
+// Config errors say which file, table and line, never the value: a regex in an allowlist is often
+// the very secret it silences, and a token pasted where a key belongs would be echoed back.
+
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, Math.max(0, offset)).split('\n').length;
 }
 
-function stringList(value: unknown, file: string, text: string, key: string): string[] {
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Offset of the header of table `name` (`[allowlist]`), or of the nth `[[rule]]`; -1 when absent (inline or dotted). */
+function headerOffset(text: string, name: string, nth = 0): number {
+  const re = new RegExp(`^[ \\t]*\\[{1,2}[ \\t]*${escapeRe(name)}[ \\t]*\\]{1,2}`, 'gm');
+  let m: RegExpExecArray | null;
+  for (let i = 0; (m = re.exec(text)) !== null; i++) if (i === nth) return m.index;
+  return -1;
+}
+
+/** Offset of `key =` at or after `from` (a bare or quoted key), else of the first occurrence of the text. */
+function keyOffset(text: string, key: string, from: number): number {
+  const re = new RegExp(`^[ \\t]*(?:[\\w.-]+\\.)?["']?${escapeRe(key)}["']?[ \\t]*=`, 'gm');
+  re.lastIndex = Math.max(0, from);
+  const m = re.exec(text);
+  if (m) return m.index;
+  const i = text.indexOf(key, Math.max(0, from));
+  return i !== -1 ? i : from;
+}
+
+/** Where a value sits: its own text if it is written plainly, else its key, else the table. */
+function valueLine(text: string, value: string, keyAt: number): number {
+  for (const form of [value, JSON.stringify(value).slice(1, -1)]) {
+    const i = form === '' ? -1 : text.indexOf(form, keyAt);
+    if (i !== -1) return lineAt(text, i);
+  }
+  return lineAt(text, keyAt);
+}
+
+/**
+ * An unknown key is named only if it is shaped like nhiscan's own keys (lower-case words and
+ * underscores, short): that names a typo like `regex` for `regexes`, while anything with digits,
+ * capitals or symbols (every provider token has them) is described by its line alone. A
+ * `[[rule]]` id may also hold hyphens (`acme-internal-token`), still no digits (hex secrets).
+ */
+function nameable(key: string, hyphens = false): boolean {
+  return (hyphens ? /^[a-z][a-z_-]{0,39}$/ : /^[a-z][a-z_]{0,23}$/).test(key);
+}
+
+/** Built-in rule ids are public, so a `[rules] severity` error may name them; any other id it does not. */
+const PUBLIC_RULE_IDS = new Set([...builtinRules, ...fileRules].map((r) => r.id));
+
+function table(value: unknown, file: string, line: number, what: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) {
+    throw new UsageError(`${file}:${line}: ${what} must be a table`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function stringList(value: unknown, file: string, line: number, key: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-    throw new UsageError(`${file}:${lineOf(text, key)}: ${key} must be a list of strings`);
+    throw new UsageError(`${file}:${line}: ${key} must be a list of strings`);
   }
   return value as string[];
 }
@@ -61,34 +118,52 @@ const KNOWN = {
   rule: ['id', 'title', 'severity', 'regex', 'keywords', 'entropy', 'paths', 'description'],
 };
 
-function compileRegex(src: string, flags: string, file: string, text: string): RegExp {
+/** `what` names the place ("[allowlist] regexes entry 2"); the pattern itself is never in the message. */
+function compileRegex(src: string, file: string, line: number, what: string): LinearRegex {
   try {
-    return new RegExp(src, flags);
+    return new LinearRegex(src);
   } catch (err) {
-    throw new UsageError(`${file}:${lineOf(text, src)}: invalid regex ${JSON.stringify(src)}: ${(err as Error).message}`);
+    if (err instanceof LinearRegexError) throw new UsageError(`${file}:${line}: invalid regex in ${what}: ${err.message}`);
+    throw err;
   }
 }
 
-function parseCustomRule(raw: Record<string, unknown>, index: number, file: string, text: string): Rule {
-  checkKeys(raw, KNOWN.rule, 'rule', file, text);
-  const where = typeof raw.id === 'string' ? raw.id : `rule ${index + 1}`;
-  const line = lineOf(text, typeof raw.id === 'string' ? raw.id : '[[rule]]');
+function regexList(list: string[], file: string, text: string, keyAt: number, key: string): LinearRegex[] {
+  return list.map((src, i) => compileRegex(src, file, valueLine(text, src, keyAt), `[allowlist] ${key} entry ${i + 1}`));
+}
+
+function parseCustomRule(value: unknown, index: number, file: string, text: string): Rule {
+  const at = Math.max(0, headerOffset(text, 'rule', index));
+  const numbered = `[[rule]] #${index + 1}`;
+  const raw = table(value, file, lineAt(text, at), numbered);
+  // A rule is named by its id when the id is identifier-shaped (see nameable), else by its number.
+  const where = typeof raw.id === 'string' && nameable(raw.id, true) ? `[[rule]] ${raw.id}` : numbered;
+  checkKeys(raw, KNOWN.rule, where, file, text, at);
+  // A missing key is reported at the rule's id line, where the reader finds the rule.
+  const idAt = keyOffset(text, 'id', at);
+  const lineOfKey = (key: string) => lineAt(text, raw[key] === undefined ? idAt : keyOffset(text, key, at));
   const need = (key: string): string => {
     const v = raw[key];
-    if (typeof v !== 'string' || v === '') throw new UsageError(`${file}:${line}: [[rule]] ${where} needs a string "${key}"`);
+    if (typeof v !== 'string' || v === '') throw new UsageError(`${file}:${lineOfKey(key)}: ${where} needs a string "${key}"`);
     return v;
   };
   const id = need('id');
   const regex = need('regex');
   const severity = raw.severity ?? 'high';
   if (typeof severity !== 'string' || !isSeverity(severity)) {
-    throw new UsageError(`${file}:${line}: [[rule]] ${id}: severity must be critical, high, medium, low or info`);
+    throw new UsageError(`${file}:${lineOfKey('severity')}: ${where}: severity must be critical, high, medium, low or info`);
   }
-  // Without a named `secret` group the whole match is the secret.
-  const source = regex.includes('(?<secret>') ? regex : `(?<secret>${regex})`;
-  const pattern = compileRegex(source, '', file, text);
-  const keywords = stringList(raw.keywords, file, text, 'keywords').map((k) => k.toLowerCase());
-  if (raw.entropy !== undefined && typeof raw.entropy !== 'number') throw new UsageError(`${file}:${line}: [[rule]] ${id}: entropy must be a number`);
+  // Without a named `secret` group the whole match is the secret (LinearRegex falls back to group 0).
+  const pattern = compileRegex(regex, file, lineOfKey('regex'), `${where} regex`);
+  const keywords = stringList(raw.keywords, file, lineOfKey('keywords'), 'keywords').map((k) => k.toLowerCase());
+  const entropy = raw.entropy;
+  if (entropy !== undefined && (typeof entropy !== 'number' || !Number.isFinite(entropy) || entropy < 0)) {
+    throw new UsageError(`${file}:${lineOfKey('entropy')}: ${where}: entropy must be a non-negative number`);
+  }
+  if (raw.paths !== undefined && typeof raw.paths !== 'string') throw new UsageError(`${file}:${lineOfKey('paths')}: ${where}: paths must be a regex string`);
+  for (const key of ['title', 'description'] as const) {
+    if (raw[key] !== undefined && typeof raw[key] !== 'string') throw new UsageError(`${file}:${lineOfKey(key)}: ${where}: ${key} must be a string`);
+  }
   return {
     id,
     title: typeof raw.title === 'string' ? raw.title : id,
@@ -96,18 +171,31 @@ function parseCustomRule(raw: Record<string, unknown>, index: number, file: stri
     provider: 'custom',
     keywords,
     pattern,
-    ...(typeof raw.entropy === 'number' ? { minEntropy: raw.entropy } : {}),
-    ...(typeof raw.paths === 'string' ? { paths: compileRegex(raw.paths, '', file, text) } : {}),
+    ...(typeof entropy === 'number' ? { minEntropy: entropy } : {}),
+    ...(typeof raw.paths === 'string' ? { paths: compileRegex(raw.paths, file, lineOfKey('paths'), `${where} paths`) } : {}),
     examples: { positive: [], negative: [] },
   };
 }
 
-function checkKeys(obj: Record<string, unknown>, allowed: string[], where: string, file: string, text: string): void {
+function checkKeys(obj: Record<string, unknown>, allowed: string[], where: string, file: string, text: string, from: number): void {
   for (const k of Object.keys(obj)) {
     if (!allowed.includes(k)) {
-      throw new UsageError(`${file}:${lineOf(text, k)}: unknown key "${k}"${where ? ` in [${where}]` : ''} (expected one of: ${allowed.join(', ')})`);
+      const i = text.indexOf(k, from);
+      const line = lineAt(text, i === -1 ? text.indexOf(k) : i);
+      const named = nameable(k) ? `"${k}"` : '(not shown)';
+      throw new UsageError(`${file}:${line}: unknown key ${named}${where ? ` in ${where}` : ''} (expected one of: ${allowed.join(', ')})`);
     }
   }
+}
+
+/**
+ * smol-toml's message carries a code block of the document (which can hold a secret) after its
+ * first line, and a date it cannot parse is quoted from the input. Keep its reason only when it is
+ * one of its fixed sentences: lower-case words and punctuation, no digits or quotes.
+ */
+function tomlReason(err: TomlError): string {
+  const first = err.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '') ?? '';
+  return /^[a-z][a-z ,.:-]{0,100}$/.test(first) ? first : 'invalid TOML';
 }
 
 export function parseConfig(text: string, file: string): Config {
@@ -115,42 +203,54 @@ export function parseConfig(text: string, file: string): Config {
   try {
     doc = parse(text) as Record<string, unknown>;
   } catch (err) {
-    if (err instanceof TomlError) {
-      const reason = err.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '') ?? 'invalid TOML';
-      throw new UsageError(`${file}:${err.line}:${err.column}: ${reason}`);
-    }
+    if (err instanceof TomlError) throw new UsageError(`${file}:${err.line}:${err.column}: ${tomlReason(err)}`);
     throw err;
   }
-  checkKeys(doc, KNOWN.top, '', file, text);
+  checkKeys(doc, KNOWN.top, '', file, text, 0);
   const cfg = emptyConfig();
   cfg.file = file;
-  const allow = (doc.allowlist ?? {}) as Record<string, unknown>;
-  checkKeys(allow, KNOWN.allowlist, 'allowlist', file, text);
-  cfg.allow.pathPatterns = stringList(allow.paths, file, text, 'paths');
+  const tableAt = (name: string) => {
+    const h = headerOffset(text, name);
+    return h !== -1 ? h : Math.max(0, keyOffset(text, name, 0));
+  };
+
+  const allowAt = tableAt('allowlist');
+  const allow = table(doc.allowlist, file, lineAt(text, allowAt), '[allowlist]');
+  checkKeys(allow, KNOWN.allowlist, '[allowlist]', file, text, allowAt);
+  const allowKey = (key: string) => keyOffset(text, key, allowAt);
+  cfg.allow.pathPatterns = stringList(allow.paths, file, lineAt(text, allowKey('paths')), 'paths');
   cfg.allow.paths = ignore().add(cfg.allow.pathPatterns);
-  cfg.allow.regexes = stringList(allow.regexes, file, text, 'regexes').map((src) => compileRegex(src, '', file, text));
-  cfg.allow.lines = stringList(allow.lines, file, text, 'lines').map((src) => compileRegex(src, '', file, text));
+  cfg.allow.regexes = regexList(stringList(allow.regexes, file, lineAt(text, allowKey('regexes')), 'regexes'), file, text, allowKey('regexes'), 'regexes');
+  cfg.allow.lines = regexList(stringList(allow.lines, file, lineAt(text, allowKey('lines')), 'lines'), file, text, allowKey('lines'), 'lines');
+  cfg.allow.stopwords = stringList(allow.stopwords, file, lineAt(text, allowKey('stopwords')), 'stopwords').map((s) => s.toLowerCase());
+  cfg.allow.commits = new Set(stringList(allow.commits, file, lineAt(text, allowKey('commits')), 'commits'));
+
   const custom = doc.rule ?? [];
-  if (!Array.isArray(custom)) throw new UsageError(`${file}:${lineOf(text, 'rule')}: use [[rule]] tables for custom rules`);
-  cfg.customRules = custom.map((r, i) => parseCustomRule(r as Record<string, unknown>, i, file, text));
-  cfg.allow.stopwords = stringList(allow.stopwords, file, text, 'stopwords').map((s) => s.toLowerCase());
-  cfg.allow.commits = new Set(stringList(allow.commits, file, text, 'commits'));
-  const aws = (doc.aws ?? {}) as Record<string, unknown>;
-  checkKeys(aws, KNOWN.aws, 'aws', file, text);
+  if (!Array.isArray(custom)) throw new UsageError(`${file}:${lineAt(text, tableAt('rule'))}: use [[rule]] tables for custom rules`);
+  cfg.customRules = custom.map((r, i) => parseCustomRule(r, i, file, text));
+
+  const awsAt = tableAt('aws');
+  const aws = table(doc.aws, file, lineAt(text, awsAt), '[aws]');
+  checkKeys(aws, KNOWN.aws, '[aws]', file, text, awsAt);
   const awsKeys = { key_max_age_days: 'keyMaxAgeDays', key_critical_age_days: 'keyCriticalAgeDays', unused_days: 'unusedDays', never_used_grace_days: 'neverUsedGraceDays' } as const;
   for (const [k, field] of Object.entries(awsKeys)) {
     const v = aws[k];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new UsageError(`${file}:${lineOf(text, k)}: ${k} must be a whole number of days`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new UsageError(`${file}:${lineAt(text, keyOffset(text, k, awsAt))}: ${k} must be a whole number of days`);
     cfg.aws[field] = v;
   }
-  const rules = (doc.rules ?? {}) as Record<string, unknown>;
-  checkKeys(rules, KNOWN.rules, 'rules', file, text);
-  cfg.disabledRules = new Set(stringList(rules.disable, file, text, 'disable'));
-  const sev = (rules.severity ?? {}) as Record<string, unknown>;
+
+  const rulesAt = tableAt('rules');
+  const rules = table(doc.rules, file, lineAt(text, rulesAt), '[rules]');
+  checkKeys(rules, KNOWN.rules, '[rules]', file, text, rulesAt);
+  cfg.disabledRules = new Set(stringList(rules.disable, file, lineAt(text, keyOffset(text, 'disable', rulesAt)), 'disable'));
+  const sevAt = keyOffset(text, 'severity', rulesAt);
+  const sev = table(rules.severity, file, lineAt(text, sevAt), '[rules] severity');
   for (const [id, value] of Object.entries(sev)) {
     if (typeof value !== 'string' || !isSeverity(value)) {
-      throw new UsageError(`${file}:${lineOf(text, id)}: severity for "${id}" must be critical, high, medium, low or info`);
+      const i = text.indexOf(id, sevAt);
+      const which = PUBLIC_RULE_IDS.has(id) ? `"${id}"` : 'a rule';
+      throw new UsageError(`${file}:${lineAt(text, i === -1 ? sevAt : i)}: severity for ${which} in [rules] must be critical, high, medium, low or info`);
     }
     cfg.severity.set(id, value);
   }

@@ -207,7 +207,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   mark = Date.now();
   for (const hit of hits) hit.matches = hit.matches.filter((m) => !secretAllowed(config, m.secret));
 
-  const gaps: CoverageGap[] = [...source.gaps, ...failures];
+  const gaps: CoverageGap[] = [...source.gaps, ...failures, ...matcher.gaps()];
   const provenance: Provenance = {};
   if (plan.kind === 'history' || plan.kind === 'range') {
     const wanted = new Set(hits.filter((h) => h.matches.length || h.files.length).map((h) => h.key));

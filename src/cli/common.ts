@@ -2,6 +2,7 @@ import { chmod, open } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { OutputError, UsageError } from '../errors.js';
 import { atLeast, isSeverity, type Report, type Severity } from '../model.js';
+import { escapeControl } from '../report/escape.js';
 import { FORMATS, render, type Format } from '../report/index.js';
 
 export interface GlobalFlags {
@@ -97,7 +98,7 @@ export async function emit(report: Report, format: Format, output: string | unde
 export function incompleteLine(report: Report): string {
   const gaps = report.coverage.gaps;
   const first = gaps[0];
-  const what = first ? `${first.scope}: ${first.reason}` : 'coverage incomplete';
+  const what = escapeControl(first ? `${first.scope}: ${first.reason}` : 'coverage incomplete');
   return `incomplete: ${what}${gaps.length > 1 ? ` (+${gaps.length - 1} more gap(s) in coverage.gaps)` : ''}`;
 }
 

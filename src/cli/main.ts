@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { NhiscanError } from '../errors.js';
+import { escapeControl } from '../report/escape.js';
 import { safeMessage } from '../safe-message.js';
 import { VERSION } from '../version.js';
 
@@ -31,8 +32,9 @@ function oneLine(err: unknown): string {
 
 /** One line on stderr, redacted; with --debug the stack follows, redacted too. */
 async function report(line: string, stack: string | undefined): Promise<void> {
-  process.stderr.write(`${await safeMessage(line)}\n`);
-  if (stack) process.stderr.write(`${await safeMessage(stack)}\n`);
+  // Paths and names in a message can carry terminal escapes; the line is printed escaped.
+  process.stderr.write(`${escapeControl(await safeMessage(line))}\n`);
+  if (stack) process.stderr.write(`${(await safeMessage(stack)).split('\n').map(escapeControl).join('\n')}\n`);
 }
 
 /** The program with the named commands (all of them when `only` is not one). */

@@ -1,9 +1,10 @@
-import type { DecodeStep } from '../model.js';
+import type { CoverageGap, DecodeStep } from '../model.js';
 import { shannonEntropy } from './entropy.js';
 import { LineIndex } from './lines.js';
 import { isDocumentedExample, isPlaceholder } from './placeholder.js';
 import { encodedSpans } from './decode.js';
 import { KeywordPrefilter } from './prefilter.js';
+import { LinearRegex } from './linear-regex.js';
 import type { Rule } from './rule.js';
 
 export const INLINE_ALLOW = 'nhiscan:allow';
@@ -34,19 +35,35 @@ export interface MatcherOptions {
   allowLine?: ((line: string) => boolean) | undefined;
 }
 
+/** Built-in rules get `re` (V8); config rules get `linear` (RE2). Exactly one is set. */
 interface CompiledRule {
   rule: Rule;
-  re: RegExp;
+  re: RegExp | null;
+  linear: LinearRegex | null;
 }
 
 function compile(rule: Rule): CompiledRule {
+  if (rule.pattern instanceof LinearRegex) return { rule, re: null, linear: rule.pattern };
   const flags = new Set([...rule.pattern.flags, 'g', 'd']);
   flags.delete('y');
-  return { rule, re: new RegExp(rule.pattern.source, [...flags].join('')) };
+  return { rule, re: new RegExp(rule.pattern.source, [...flags].join('')), linear: null };
 }
+
+/**
+ * Time a config rule may spend finding all its matches in one text: far above what RE2's linear
+ * search needs (about 0.1 µs a character), far below a hang. See LinearRegex.secrets.
+ */
+function linearBudgetMs(chars: number): number {
+  return 20 + chars / 1000;
+}
+
+/** After this many texts cut short, a config rule is dropped for the rest of the run. */
+const MAX_CUT_SHORT = 10;
 
 export class Matcher {
   private readonly compiled: CompiledRule[];
+  /** Config rules whose search was cut short, with how many texts and the first path. */
+  private readonly cutShort = new Map<Rule, { texts: number; skipped: number; path: string }>();
   private readonly prefilter: KeywordPrefilter;
 
   readonly decodeDepth: number;
@@ -62,6 +79,20 @@ export class Matcher {
     this.allowLine = o.allowLine;
     this.compiled = rules.map(compile);
     this.prefilter = new KeywordPrefilter(rules);
+  }
+
+  /**
+   * What the run could not read: config rules whose regex was too slow on some texts (their
+   * matches there are partial). The caller adds these to the report's coverage gaps.
+   */
+  gaps(): CoverageGap[] {
+    return [...this.cutShort].map(([rule, c]) => ({
+      scope: `custom rule ${rule.id}`,
+      reason:
+        `its regex was too slow and was stopped on ${c.texts} text(s), first ${c.path}` +
+        (c.skipped ? `, then not run on ${c.skipped} more` : '') +
+        '; simplify it (an unbounded .* beside an alternative reads to the end of the text for every match)',
+    }));
   }
 
   /**
@@ -123,8 +154,13 @@ export class Matcher {
     let allowed = 0;
 
     for (const idx of candidates) {
-      const { rule, re } = this.compiled[idx]!;
+      const { rule, re, linear } = this.compiled[idx]!;
       if (rule.paths && !rule.paths.test(path)) continue;
+      if (re === null) {
+        // Decided once per rule, so the built-in loop below keeps its shape and speed.
+        allowed += this.scanLinear(text, rule, linear!, taken, matches, path);
+        continue;
+      }
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(text)) !== null) {
@@ -170,5 +206,63 @@ export class Matcher {
       }
     }
     return { matches, allowed };
+  }
+
+  /**
+   * A config rule on RE2: the same acceptance steps as the built-in loop in scanText (keep them in
+   * step), on spans RE2 reports. Returns how many matches an allow comment or line silenced.
+   * It builds its own LineIndex rather than share scanText's: a closure over that variable would
+   * slow every access to it on the built-in path.
+   */
+  private scanLinear(text: string, rule: Rule, re: LinearRegex, taken: Array<[number, number]>, matches: RawMatch[], path: string): number {
+    const cut = this.cutShort.get(rule);
+    if (cut && cut.texts >= MAX_CUT_SHORT) {
+      cut.skipped++;
+      return 0;
+    }
+    const { spans, complete } = re.secrets(text, linearBudgetMs(text.length));
+    if (!complete) {
+      if (cut) cut.texts++;
+      else this.cutShort.set(rule, { texts: 1, skipped: 0, path: path || '(input)' });
+    }
+    let allowed = 0;
+    let lines: LineIndex | undefined;
+    for (const { start, end, index: at } of spans) {
+      if (start === end) continue;
+      if (taken.some(([s, e]) => start < e && end > s)) continue;
+      const secret = text.slice(start, end);
+      if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
+      if (rule.allowPlaceholders ? isDocumentedExample(secret) : isPlaceholder(secret)) continue;
+      let validation: string | null = null;
+      let account: string | undefined;
+      let identifier: string | undefined;
+      if (rule.validate) {
+        const v = rule.validate(secret, { text, index: at, groups: { secret } });
+        if (!v.valid) continue;
+        validation = v.detail;
+        account = v.account;
+        identifier = v.identifier;
+      }
+      lines ??= new LineIndex(text);
+      taken.push([start, end]);
+      const lineText = lines.lineAt(start);
+      if (lineText.includes(INLINE_ALLOW) || this.allowLine?.(lineText)) {
+        allowed++;
+        continue;
+      }
+      const pos = lines.position(start);
+      matches.push({
+        rule,
+        secret,
+        start,
+        end,
+        line: pos.line,
+        column: pos.column,
+        validation,
+        ...(account ? { account } : {}),
+        ...(identifier ? { identifier } : {}),
+      });
+    }
+    return allowed;
   }
 }

@@ -1,4 +1,5 @@
 import type { NhiId, Severity } from '../model.js';
+import type { LinearRegex } from './linear-regex.js';
 
 /** What an offline validator concluded. Rejected matches are dropped: they are not secrets. */
 export type Validation =
@@ -16,8 +17,9 @@ export type Validator = (secret: string, ctx: MatchContext) => Validation;
 
 /**
  * A detection rule is data: tests run its examples, the config can add more of the same shape.
- * `pattern` must name the captured credential `secret` and must not be able to backtrack
- * catastrophically: bounded quantifiers only, no nested repetition.
+ * `pattern` must name the captured credential `secret`. A built-in pattern is a V8 RegExp and must
+ * not be able to backtrack catastrophically: bounded quantifiers only, no nested repetition. A
+ * config (`[[rule]]`) pattern is untrusted and is a LinearRegex (RE2), linear whatever its shape.
  */
 export interface Rule {
   id: string;
@@ -26,12 +28,12 @@ export interface Rule {
   provider: string;
   /** Lower-case literals; the pattern only runs on text containing at least one. */
   keywords: string[];
-  pattern: RegExp;
+  pattern: RegExp | LinearRegex;
   /** Minimum Shannon entropy (bits per character) of the secret. */
   minEntropy?: number;
   validate?: Validator;
   /** Only run on files whose path matches (e.g. .pgpass); content rules run everywhere when absent. */
-  paths?: RegExp;
+  paths?: RegExp | LinearRegex;
   /** Placeholder filtering is on by default; rules whose secrets are structural (PEM) opt out. */
   allowPlaceholders?: boolean;
   nhi?: NhiId[];

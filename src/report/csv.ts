@@ -1,8 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
 import { isSecretFinding, type Report } from '../model.js';
+import { displaySafe } from './escape.js';
 
 /** One row per finding, for spreadsheets and ticket imports. */
-export function renderCsv(report: Report): string {
+export function renderCsv(unsafe: Report): string {
+  const report = displaySafe(unsafe);
   const rows = report.findings.map((f) => {
     const common = [f.risk ?? '', f.severity, f.ruleId, f.nhi.join(' '), f.title];
     if (isSecretFinding(f)) return [...common, f.kind, f.location.path, f.identifier ?? f.secret, f.provider, '', f.remediation?.hint ?? '', f.fingerprint];
@@ -10,6 +12,9 @@ export function renderCsv(report: Report): string {
   });
   return stringify(rows, {
     header: true,
+    // A cell starting with = + - @ (or tab/CR) is a formula to a spreadsheet: a file named
+    // `=HYPERLINK(…)` would run on open. csv-stringify prefixes such cells with '.
+    escape_formulas: true,
     columns: ['risk', 'severity', 'rule', 'nhi', 'title', 'kind', 'name', 'credential', 'arn', 'evidence', 'remediation', 'fingerprint'],
   });
 }

@@ -1,5 +1,6 @@
 import { isSecretFinding, NHI_IDS, SEVERITIES, type Finding, type Report, type Severity } from '../model.js';
 import { NHI_CATALOGUE } from '../score/nhi.js';
+import { displaySafe } from './escape.js';
 
 // One self-contained file: inline CSS, hand-written SVG and a few lines of script. No CDN, works offline.
 
@@ -108,7 +109,9 @@ document.getElementById('q').addEventListener('input', filter);
 document.getElementById('sev').addEventListener('change', filter);
 `;
 
-export function renderHtml(report: Report, now = Date.parse(report.generatedAt)): string {
+export function renderHtml(unsafe: Report, now = Date.parse(unsafe.generatedAt)): string {
+  // Bidi overrides would reorder a file name on screen; escape() only handles markup.
+  const report = displaySafe(unsafe);
   const s = report.summary;
   const bySeverity = bars(
     'Findings by severity',

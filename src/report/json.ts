@@ -1,7 +1,8 @@
 import type { Report } from '../model.js';
+import { jsonSafe } from './escape.js';
 
 export function renderJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${jsonSafe(JSON.stringify(report, null, 2))}\n`;
 }
 
 /** One finding per line, then the summary as a final record, for `jq -c` and log shippers. */
@@ -18,5 +19,5 @@ export function renderJsonl(report: Report): string {
       coverage: report.coverage,
     }),
   );
-  return `${lines.join('\n')}\n`;
+  return `${jsonSafe(lines.join('\n'))}\n`;
 }

@@ -1,5 +1,6 @@
 import { isSecretFinding, NHI_IDS, SEVERITIES, type Finding, type Report } from '../model.js';
 import { NHI_CATALOGUE } from '../score/nhi.js';
+import { displaySafe } from './escape.js';
 
 const ICON: Record<string, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵', info: '⚪' };
 
@@ -16,7 +17,9 @@ function where(f: Finding): string {
 }
 
 /** For pull-request comments and the GitHub step summary: a summary table, then findings by risk. */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(unsafe: Report): string {
+  // Control characters escaped first (a PR comment is also read in terminals and editors).
+  const report = displaySafe(unsafe);
   const s = report.summary;
   const out: string[] = [`## nhiscan: ${s.total} finding(s)`, ''];
   out.push(`| severity | ${SEVERITIES.join(' | ')} |`, `| --- | ${SEVERITIES.map(() => '---').join(' | ')} |`, `| count | ${SEVERITIES.map((k) => s.bySeverity[k]).join(' | ')} |`, '');

@@ -1,6 +1,7 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { builtinRules } from '../detect/rules/index.js';
 import { isSecretFinding, type Finding, type Report, type Severity } from '../model.js';
+import { jsonSafe } from './escape.js';
 
 const LEVEL: Record<Severity, Result.level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 // GitHub code scanning orders alerts by this property (0.0 to 10.0).
@@ -101,5 +102,5 @@ export function toSarif(report: Report): Log {
 }
 
 export function renderSarif(report: Report): string {
-  return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+  return `${jsonSafe(JSON.stringify(toSarif(report), null, 2))}\n`;
 }

@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { isSecretFinding, NHI_IDS, SEVERITIES, type CloudFinding, type Finding, type Report, type SecretFinding, type Severity } from '../model.js';
 import { NHI_CATALOGUE } from '../score/nhi.js';
+import { displaySafe } from './escape.js';
 
 function paint(c: ChalkInstance, s: Severity): (t: string) => string {
   switch (s) {
@@ -27,7 +28,7 @@ function secretBlock(c: ChalkInstance, f: SecretFinding): string[] {
   const lines = [`  ${c.bold(where)}`];
   if (loc.commit) {
     const msg = (loc.message ?? '').slice(0, 72);
-    lines.push(`  commit ${c.yellow(loc.commit.slice(0, 12))}  ${loc.author ?? ''} <${loc.email ?? ''}>  ${(loc.date ?? '').slice(0, 10)}  ${c.dim(JSON.stringify(msg))}`);
+    lines.push(`  commit ${c.yellow(loc.commit.slice(0, 12))}  ${loc.author ?? ''} <${loc.email ?? ''}>  ${(loc.date ?? '').slice(0, 10)}  ${c.dim(`"${msg}"`)}`);
   }
   const facts: string[] = [];
   if (f.validation) facts.push(f.validation);
@@ -116,7 +117,9 @@ function nhiSummary(report: Report): string[] {
   return entries.length ? ['By OWASP NHI Top 10:', ...entries.map((e) => `  ${e}`), ''] : [];
 }
 
-export function renderText(report: Report, color: boolean): string {
+/** Every scanned value reaches the terminal escaped (see escape.ts), with or without colour. */
+export function renderText(unsafe: Report, color: boolean): string {
+  const report = displaySafe(unsafe);
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
   // Leaked credentials that are live in the cloud come first, whatever else the report holds.
