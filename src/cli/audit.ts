@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { runAudit } from '../audit.js';
@@ -6,7 +6,7 @@ import { buildDemoRepo, FIXTURES } from '../demo/build-repo.js';
 import { UsageError } from '../errors.js';
 import { renderHtml } from '../report/html.js';
 import { addAwsAuditOptions, awsAuditOptions, type AwsFlags } from './aws.js';
-import { emit, exitCodeFor, failOnOption, formatOption, parseSize, resolveFormat, withGlobalOptions } from './common.js';
+import { conclude, failOnOption, formatOption, parseSize, resolveFormat, withGlobalOptions, writePrivateFile } from './common.js';
 import { decodeDepthOption } from './scan-options.js';
 import { Spinner } from './progress.js';
 
@@ -86,11 +86,12 @@ export function auditCommand(setExit: (code: number) => void, name = 'audit'): C
       } finally {
         spinner.stop();
       }
-      await emit(result.report, (flags.format ? resolveFormat(flags.format) : demo ? 'text' : resolveFormat(undefined)) as never, flags.output, flags);
-      if (flags.html) await writeFile(flags.html, renderHtml(result.report), { mode: 0o600 });
+      // The HTML report can hold secrets (--show-secrets): 0600 even over an existing wider file.
+      if (flags.html) await writePrivateFile(flags.html, renderHtml(result.report));
       if (flags.debug && result.apiCalls) process.stderr.write(`debug: ${result.apiCalls.total} AWS API call(s): ${JSON.stringify(result.apiCalls.byOperation)}\n`);
+      const code = await conclude(result.report, { format: flags.format ? resolveFormat(flags.format) : demo ? 'text' : resolveFormat(undefined), output: flags.output, failOn: flags.failOn, flags });
       // The demo succeeds when it shows its findings; only an incomplete audit is a failure there.
-      setExit(demo ? (result.report.coverage.complete ? 0 : 3) : exitCodeFor(result.report, flags.failOn));
+      setExit(demo && code === 1 ? 0 : code);
     } finally {
       await cleanup?.();
     }

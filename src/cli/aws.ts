@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runAwsAudit } from '../aws-audit.js';
+import { checkRegion, DEFAULT_TIMEOUTS, timeoutsFromSeconds, type AwsOptions } from '../cloud/aws/clients.js';
 import { READ_ONLY_POLICY } from '../cloud/aws/permissions.js';
 import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../score/rules.js';
-import { emit, exitCodeFor, failOnOption, formatOption, resolveFormat, withGlobalOptions, type GlobalFlags } from './common.js';
+import { conclude, failOnOption, formatOption, resolveFormat, withGlobalOptions, type GlobalFlags } from './common.js';
 import { Spinner } from './progress.js';
 
 export interface AwsFlags extends GlobalFlags {
@@ -13,6 +14,7 @@ export interface AwsFlags extends GlobalFlags {
   regions?: string[];
   allRegions?: boolean;
   endpointUrl?: string;
+  awsTimeout?: number;
   credentialReport?: string;
   authorizationDetails?: string;
   secrets?: string;
@@ -29,17 +31,54 @@ function days(value: string): number {
   return Number(value);
 }
 
+function seconds(value: string): number {
+  // Up to an hour; decimals allowed so tests (and impatient users) can go below a second.
+  if (!/^\d{1,4}(\.\d{1,3})?$/.test(value) || Number(value) <= 0 || Number(value) > 3600) throw new InvalidArgumentError('expected a number of seconds between 0 and 3600');
+  return Number(value);
+}
+
+/** `--regions a,b`: every element must be a region. An empty one is refused, not dropped: it is usually an unset shell variable, and dropping it would silently skip a region. */
+function regionList(value: string): string[] {
+  const regions = value.split(',').map((r) => r.trim());
+  if (regions.some((r) => r === '')) throw new InvalidArgumentError('expected comma-separated region names, with none empty');
+  for (const r of regions) {
+    try {
+      checkRegion(r, '--regions');
+    } catch (err) {
+      if (err instanceof UsageError) throw new InvalidArgumentError('expected region names like us-east-1,eu-west-1');
+      throw err;
+    }
+  }
+  return [...new Set(regions)];
+}
+
 /** The AWS options `aws`, `audit`, `rotate` and `revoke` share. */
 export function addAwsOptions(cmd: Command): Command {
   return cmd
     .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
     .option('--region <region>', 'AWS region')
-    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (default: AWS_ENDPOINT_URL)');
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (default: AWS_ENDPOINT_URL)')
+    .addOption(
+      new Option('--aws-timeout <seconds>', `seconds an AWS call may take to answer (default ${DEFAULT_TIMEOUTS.requestMs / 1000}; connecting gets at most ${DEFAULT_TIMEOUTS.connectMs / 1000})`).argParser(seconds),
+    );
+}
+
+/**
+ * The client options from those flags, for createClients (remediation uses this too). An empty
+ * flag is passed on, not dropped, so createClients refuses it instead of silently using the default.
+ */
+export function awsClientOptions(flags: { profile?: string; region?: string; endpointUrl?: string; awsTimeout?: number }): AwsOptions {
+  return {
+    ...(flags.profile !== undefined ? { profile: flags.profile } : {}),
+    ...(flags.region !== undefined ? { region: flags.region } : {}),
+    ...(flags.endpointUrl !== undefined ? { endpoint: flags.endpointUrl } : {}),
+    ...(flags.awsTimeout !== undefined ? { timeouts: timeoutsFromSeconds(flags.awsTimeout) } : {}),
+  };
 }
 
 export function addAwsAuditOptions(cmd: Command): Command {
   addAwsOptions(cmd)
-    .addOption(new Option('--regions <list>', 'Secrets Manager regions, comma-separated (default: --region)').argParser((v) => v.split(',').map((r) => r.trim()).filter(Boolean)))
+    .addOption(new Option('--regions <list>', 'Secrets Manager regions, comma-separated (default: --region)').argParser(regionList))
     .option('--all-regions', 'Secrets Manager in every enabled region')
     .option('--credential-report <file>', 'offline: `aws iam get-credential-report` output (JSON or the decoded CSV)')
     .option('--authorization-details <file>', 'offline: `aws iam get-account-authorization-details` output')
@@ -70,9 +109,7 @@ export async function awsAuditOptions(flags: AwsFlags) {
       ? { offline: { credentialReport: flags.credentialReport!, authorizationDetails: flags.authorizationDetails!, ...(flags.secrets ? { secrets: flags.secrets } : {}), ...(flags.accessKeys ? { accessKeys: flags.accessKeys } : {}) } }
       : {
           aws: {
-            ...(flags.profile ? { profile: flags.profile } : {}),
-            ...(flags.region ? { region: flags.region } : {}),
-            ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
+            ...awsClientOptions(flags),
             regions: flags.regions ?? [],
             allRegions: Boolean(flags.allRegions),
           },
@@ -104,11 +141,11 @@ export function awsCommand(setExit: (code: number) => void): Command {
     } finally {
       spinner.stop();
     }
-    await emit(result.report, resolveFormat(flags.format) as never, flags.output, flags);
     if (flags.debug && result.apiCalls) {
       process.stderr.write(`debug: ${result.apiCalls.total} AWS API call(s): ${JSON.stringify(result.apiCalls.byOperation)}\n`);
     }
-    setExit(exitCodeFor(result.report, flags.failOn));
+    // conclude writes the report even when it is incomplete, and names the first gap on stderr.
+    setExit(await conclude(result.report, { format: resolveFormat(flags.format), output: flags.output, failOn: flags.failOn, flags }));
   });
   return cmd;
 }

@@ -11,11 +11,12 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ProviderError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
 import { assembleKeys, type ListedKey } from './access-keys.js';
-import { parseAuthorizationDetails } from './authorization-details.js';
-import type { AwsClients } from './clients.js';
+import { parseAuthorizationDetails, type AuthorizationDetails } from './authorization-details.js';
+import { isRegion, type AwsClients } from './clients.js';
 import { parseCredentialReport } from './credential-report.js';
 import { decodePolicyDocument } from './decode.js';
 import { describeAwsError } from './errors.js';
+import { FormatError } from './format.js';
 import { secretFromListing } from './secrets.js';
 import type { AccessKey, AwsInventory, CredentialReportRow, SecretRecord } from './types.js';
 
@@ -58,7 +59,9 @@ export interface Enumeration {
  */
 export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Promise<Enumeration> {
   const gaps: CoverageGap[] = [];
-  const gap = (scope: string, err: unknown) => gaps.push({ scope, reason: describeAwsError(err).message });
+  // Our parsers' FormatErrors name what could not be read and never quote it; anything else is
+  // an AWS call's failure, described by kind.
+  const gap = (scope: string, err: unknown) => gaps.push({ scope, reason: err instanceof FormatError ? `unparseable answer: ${err.message}` : describeAwsError(err).message });
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const limit = opts.concurrency ?? 4;
 
@@ -71,7 +74,13 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
   } catch (err) {
     const d = describeAwsError(err);
     if (d.kind === 'credentials' || d.kind === 'other') throw new ProviderError(`no usable AWS credentials: ${d.message}`);
-    throw new ProviderError(`sts:GetCallerIdentity failed: ${d.message}`);
+    // GetCallerIdentity needs no permission: AccessDenied there is about the credentials too.
+    if (d.kind === 'access-denied') throw new ProviderError(`sts:GetCallerIdentity failed: ${d.message}`);
+    // An endpoint that cannot be reached, answers garbage or does not implement STS is not a
+    // credentials problem. Nothing else would get through either, so stop here: the report is
+    // written with this one gap, and a combined audit keeps its repository findings.
+    gaps.push({ scope: 'sts:GetCallerIdentity (nothing in the account was read)', reason: d.message });
+    return { inventory: { account, caller, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] }, gaps };
   }
 
   const pages: Array<Record<string, unknown>> = [];
@@ -85,13 +94,19 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
   } catch (err) {
     gap('iam:GetAccountAuthorizationDetails', err);
   }
-  const details = parseAuthorizationDetails(pages);
+  let details: AuthorizationDetails = { users: [], groups: [], roles: [], policies: [] };
+  try {
+    details = parseAuthorizationDetails(pages, (what, reason) => gaps.push({ scope: `iam:GetAccountAuthorizationDetails ${what}`, reason }));
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err;
+    gap('iam:GetAccountAuthorizationDetails', err);
+  }
 
   let report: CredentialReportRow[] = [];
   try {
     report = await credentialReport(clients, sleep, opts.reportTimeoutMs ?? 120_000);
   } catch (err) {
-    gap(err instanceof ProviderError ? 'iam:GetCredentialReport' : 'iam:GenerateCredentialReport / GetCredentialReport', err);
+    gap(err instanceof ProviderError || err instanceof FormatError ? 'iam:GetCredentialReport' : 'iam:GenerateCredentialReport / GetCredentialReport', err);
   }
 
   // ListAccessKeys only for users whose report row shows a key slot in use.
@@ -162,7 +177,9 @@ async function secretsInventory(clients: AwsClients, opts: EnumerateOptions, gap
         found.push(...(res.Regions ?? []).map((r) => r.RegionName ?? '').filter(Boolean));
         token = res.NextToken;
       } while (token);
-      regions = found;
+      // Region names from the API end up in endpoint host names: keep only well-formed ones.
+      regions = found.filter(isRegion);
+      if (regions.length < found.length) gap('account:ListRegions (for --all-regions)', new FormatError(`${found.length - regions.length} region name(s) in the answer are malformed`));
     } catch (err) {
       gap('account:ListRegions (for --all-regions)', err);
     }
@@ -195,7 +212,14 @@ async function secretsInventory(clients: AwsClients, opts: EnumerateOptions, gap
         return null;
       }
     });
-    entries.forEach((e, i) => out.push({ ...secretFromListing(e as unknown as Record<string, unknown>), region, resourcePolicy: policies[i] ?? null }));
+    entries.forEach((e, i) => {
+      try {
+        out.push({ ...secretFromListing(e as unknown as Record<string, unknown>), region, resourcePolicy: policies[i] ?? null });
+      } catch (err) {
+        if (!(err instanceof FormatError)) throw err;
+        gap(`secretsmanager:ListSecrets ${region} ${e.Name}`, err);
+      }
+    });
   }
   return out;
 }
