@@ -271,3 +271,71 @@ describe('rotate secret', () => {
     expect(lines.join('\n')).toMatch(/new version v2/);
   });
 });
+
+describe('fault states (issue 9): what is printed matches what is known', () => {
+  // A call that got no answer: the SDK's errors carry $metadata without an HTTP status.
+  const noAnswer = () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError', $metadata: { attempts: 1 } });
+
+  it('the verify step is bounded in total time, however many attempts are allowed', async () => {
+    keys([{ id: OLD }]);
+    let clock = 0;
+    const slept: number[] = [];
+    const e = { ...env(), verifyAttempts: 100, verifyBudgetMs: 45_000, now: () => clock, sleep: async (ms: number) => void (slept.push(ms), (clock += ms)) };
+    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('The security token included in the request is invalid'), { name: 'InvalidClientTokenId', $metadata: { httpStatusCode: 403 } }));
+    const plan = await rotateKeyPlan(e, OLD, { user: USER, store: fileStore(), deactivateOld: true });
+    await expect(executePlan('rotate', plan.steps, ctx())).rejects.toThrow(/State: the new key is stored in file/);
+    expect(slept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(45_000);
+    expect(sts.commandCalls(GetCallerIdentityCommand).length).toBe(slept.length + 1);
+    expect(sts.commandCalls(GetCallerIdentityCommand).length).toBeLessThan(10);
+  });
+
+  it('a deactivate that got no answer says the key may or may not be Inactive, and how to check', async () => {
+    keys([{ id: OLD }]);
+    iam.on(UpdateAccessKeyCommand).rejects(noAnswer());
+    const steps = await revokeKeySteps(env(), OLD, { user: USER, delete: false, force: false });
+    await expect(executePlan('revoke', steps, ctx())).rejects.toThrow(`State: ${OLD} may or may not be Inactive now (the call got no clear answer): check with aws iam list-access-keys --user-name ${USER}`);
+  });
+
+  it('a create that got no answer says a key may exist, and a retried 4xx is not taken as "nothing created"', async () => {
+    keys([{ id: OLD }]);
+    for (const err of [noAnswer(), Object.assign(new Error('Cannot exceed quota'), { name: 'LimitExceededException', $metadata: { httpStatusCode: 409, attempts: 8 } })]) {
+      iam.on(CreateAccessKeyCommand).rejects(err);
+      const plan = await rotateKeyPlan(env(), OLD, { user: USER, store: fileStore(), deactivateOld: false });
+      await expect(executePlan('rotate', plan.steps, ctx())).rejects.toThrow(/State: IAM may have created a new key for svc-deploy whose secret nhiscan never received .*check with aws iam list-access-keys --user-name svc-deploy/);
+    }
+  });
+
+  it('a clean-up delete that got no answer says the unstored key may still be Active, with the command', async () => {
+    keys([{ id: OLD }]);
+    sm.on(GetSecretValueCommand).rejects(Object.assign(new Error('nope'), { name: 'ResourceNotFoundException' }));
+    sm.on(DescribeSecretCommand).resolves({ Name: 's' });
+    sm.on(PutSecretValueCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403, attempts: 1 } }));
+    iam.on(DeleteAccessKeyCommand).rejects(noAnswer());
+    const plan = await rotateKeyPlan(env(), OLD, { user: USER, store: { kind: 'secret', id: 's' }, deactivateOld: false });
+    const err = (await executePlan('rotate', plan.steps, ctx()).catch((e: unknown) => e)) as Error;
+    expect(err.message).toContain(`State: the new key ${NEW} may still be Active in IAM`);
+    expect(err.message).toContain(`aws iam delete-access-key --user-name ${USER} --access-key-id ${NEW}`);
+    expect(err.message).not.toContain(NEW_SECRET);
+    expect(readFileSync(join(dir, 'audit.jsonl'), 'utf8')).not.toContain(NEW_SECRET);
+  });
+
+  it('a --to-secret that holds something other than an access key is not overwritten without --force', async () => {
+    keys([{ id: OLD }]);
+    sm.on(GetSecretValueCommand).resolves({ SecretString: 'postgres://app:hunter2-not-a-key@db/prod' });
+    const err = (await rotateKeyPlan(env(), OLD, { user: USER, store: { kind: 'secret', id: 'prod/db' }, deactivateOld: false }).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toMatch(/prod\/db holds something other than an access key; refusing/);
+    expect(err.message).not.toContain('hunter2');
+    const plan = await rotateKeyPlan(env(), OLD, { user: USER, store: { kind: 'secret', id: 'prod/db', force: true }, deactivateOld: false });
+    expect(plan.steps.map((s) => s.action)).toEqual(['create-access-key']);
+  });
+
+  it('an interrupted call (an intent with no outcome) stays visible in the settled view', async () => {
+    const log = join(dir, 'audit.jsonl');
+    const base = { time: '2026-05-01T00:00:00.000Z', caller: null, target: `${USER}/${OLD}` };
+    await appendAudit(log, { ...base, action: 'deactivate-access-key', result: 'intent' });
+    await appendAudit(log, { ...base, action: 'deactivate-access-key', result: 'ok' });
+    await appendAudit(log, { ...base, action: 'delete-access-key', result: 'intent' });
+    expect((await readAudit(log)).map((e) => `${e.result} ${e.action}`)).toEqual(['ok deactivate-access-key', 'intent delete-access-key']);
+  });
+});

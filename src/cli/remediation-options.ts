@@ -7,13 +7,14 @@ import { ProviderError } from '../errors.js';
 import type { RemediationEnv } from '../remediate/access-keys.js';
 import { defaultAuditLog } from '../remediate/audit-log.js';
 import type { RunContext } from '../remediate/plan.js';
-import { addAwsOptions } from './aws.js';
+import { addAwsOptions, awsClientOptions } from './aws.js';
 import type { GlobalFlags } from './common.js';
 
 export interface RemediationFlags extends GlobalFlags {
   profile?: string;
   region?: string;
   endpointUrl?: string;
+  awsTimeout?: number;
   dryRun?: boolean;
   yes?: boolean;
   auditLog?: string;
@@ -28,21 +29,21 @@ export function addRemediationOptions(cmd: Command): Command {
 }
 
 export async function remediationSetup(flags: RemediationFlags): Promise<{ env: RemediationEnv; ctx: RunContext }> {
+  // The same flags, checks and timeouts as the read-only commands (createClients refuses bad ones).
+  const options = awsClientOptions(flags);
+  const clients = createClients(options);
   const endpoint = flags.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
-  const clients = createClients({
-    ...(flags.profile ? { profile: flags.profile } : {}),
-    ...(flags.region ? { region: flags.region } : {}),
-    ...(endpoint ? { endpoint } : {}),
-  });
   let caller: string | null;
   try {
     caller = await whoAmI(clients);
   } catch (err) {
-    throw new ProviderError(`no usable AWS credentials: ${describeAwsError(err).message}`);
+    // Only a refusal means the credentials are the problem; no answer or a bad endpoint is not.
+    const d = describeAwsError(err);
+    throw new ProviderError(`${d.kind === 'credentials' || d.kind === 'access-denied' ? 'no usable AWS credentials' : 'cannot reach AWS (sts:GetCallerIdentity)'}: ${d.message}; nothing was changed`);
   }
   const auditLog = flags.auditLog ?? defaultAuditLog();
   return {
-    env: { clients, ...(endpoint ? { endpoint } : {}), auditLog },
+    env: { clients, ...(endpoint ? { endpoint } : {}), ...(options.timeouts ? { verifyTimeouts: options.timeouts } : {}), auditLog, warn: (line) => process.stderr.write(`${line}\n`) },
     ctx: {
       dryRun: Boolean(flags.dryRun),
       yes: Boolean(flags.yes),
@@ -50,8 +51,12 @@ export async function remediationSetup(flags: RemediationFlags): Promise<{ env: 
       auditLog,
       caller,
       out: (line) => process.stderr.write(`${line}\n`),
-      // Ctrl-C at the prompt is a "no": nothing has changed yet.
-      confirm: (message) => confirm({ message, default: false }, { output: process.stderr }).catch(() => false),
+      // Ctrl-C at the prompt (ExitPromptError) is a "no": nothing has changed yet. Anything else is an error.
+      confirm: (message) =>
+        confirm({ message, default: false }, { output: process.stderr }).catch((err: unknown) => {
+          if ((err as { name?: string })?.name === 'ExitPromptError') return false;
+          throw err;
+        }),
     },
   };
 }

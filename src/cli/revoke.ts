@@ -31,7 +31,7 @@ export function revokeCommand(setExit: (code: number) => void): Command {
       } catch (err) {
         throw new UsageError(`cannot read ${flags.fromReport}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
-      targets = reportKeys(text, flags.only);
+      targets = reportKeys(text, flags.only, flags.fromReport);
     } else {
       targets = [{ keyId: keyId!, ...(flags.user ? { user: flags.user } : {}) }];
     }
@@ -56,7 +56,11 @@ export function revokeCommand(setExit: (code: number) => void): Command {
       action: 'revoke-role-sessions',
       target: role,
       describe: `attach inline policy NhiscanRevokeOlderSessions to role ${role}: deny * for sessions issued before ${now.toISOString()}`,
-      onFailure: `role ${role} unchanged; its sessions stay valid`,
+      state: {
+        unchanged: () => `role ${role} unchanged; its sessions stay valid`,
+        unknown: () => `the deny policy may or may not be on role ${role} (the call got no clear answer): check with aws iam get-role-policy --role-name ${role} --policy-name NhiscanRevokeOlderSessions`,
+        done: () => `role ${role} denies every session issued before ${now.toISOString()}`,
+      },
       run: () => putRolePolicy(env.clients, role, 'NhiscanRevokeOlderSessions', doc),
     };
     await executePlan(`revoke live sessions of ${role}`, [step], ctx);

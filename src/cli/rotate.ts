@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { finishSteps, rotateKeyPlan, type StoreTarget } from '../remediate/access-keys.js';
 import { executePlan } from '../remediate/plan.js';
 import { rotateSecretSteps } from '../remediate/secrets.js';
-import { withGlobalOptions } from './common.js';
+import { withGlobalOptions, writeStdout } from './common.js';
 import { addRemediationOptions, remediationSetup, type RemediationFlags } from './remediation-options.js';
 
 interface RotateFlags extends RemediationFlags {
@@ -18,9 +18,10 @@ interface RotateFlags extends RemediationFlags {
 function storeTarget(flags: RotateFlags): StoreTarget {
   const chosen = [flags.toSecret, flags.toFile, flags.print].filter(Boolean).length;
   if (chosen !== 1) throw new UsageError('choose where the new key goes: exactly one of --to-secret NAME|ARN, --to-file PATH or --print');
-  if (flags.toSecret) return { kind: 'secret', id: flags.toSecret };
+  if (flags.toSecret) return { kind: 'secret', id: flags.toSecret, force: Boolean(flags.force) };
   if (flags.toFile) return { kind: 'file', path: flags.toFile, force: Boolean(flags.force) };
-  return { kind: 'print', write: (text) => process.stdout.write(text) };
+  // Resolves only once the bytes reached the OS: a closed pipe or a full disk is a failed store.
+  return { kind: 'print', write: (text) => writeStdout(text) };
 }
 
 export function rotateCommand(setExit: (code: number) => void): Command {
@@ -33,7 +34,7 @@ export function rotateCommand(setExit: (code: number) => void): Command {
     .option('--to-secret <nameOrArn>', 'store the new key in Secrets Manager ({AccessKeyId, SecretAccessKey}); created if missing')
     .option('--to-file <path>', 'store the new key as JSON in a 0600 file (refuses to overwrite without --force)')
     .option('--print', 'print the new key on stdout (only when asked)')
-    .option('--force', 'with --to-file, overwrite an existing file')
+    .option('--force', 'overwrite an existing --to-file, or a --to-secret that holds something other than an access key')
     .option('--deactivate-old', 'verify the new key, then set the old one Inactive');
   addRemediationOptions(key);
   withGlobalOptions(key);

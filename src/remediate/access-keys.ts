@@ -1,10 +1,13 @@
-import { access, chmod, readFile, writeFile } from 'node:fs/promises';
-import type { AwsClients } from '../cloud/aws/clients.js';
+import { constants } from 'node:fs';
+import { access, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { AwsClients, AwsTimeouts } from '../cloud/aws/clients.js';
 import { describeAwsError } from '../cloud/aws/errors.js';
 import {
   callerWithKey,
   createKey,
   deleteKey,
+  isNotFound,
   keyLastUsed,
   listKeys,
   readStoredKey,
@@ -13,48 +16,97 @@ import {
   type KeyMeta,
   type NewKey,
 } from '../cloud/aws/mutate.js';
-import { UsageError } from '../errors.js';
-import { readAudit } from './audit-log.js';
-import type { Step } from './plan.js';
+import { OutputError, ProviderError, UsageError } from '../errors.js';
+import { readAuditFile, skippedWarning } from './audit-log.js';
+import { rejected, StepError, type Journal, type Step } from './plan.js';
 
-export type StoreTarget = { kind: 'secret'; id: string } | { kind: 'file'; path: string; force: boolean } | { kind: 'print'; write: (text: string) => void };
+/** `print` writes the key to stdout and resolves only once the bytes reached the OS. */
+export type StoreTarget = { kind: 'secret'; id: string; force?: boolean } | { kind: 'file'; path: string; force: boolean } | { kind: 'print'; write: (text: string) => Promise<void> };
 
 export interface RemediationEnv {
   clients: AwsClients;
   endpoint?: string;
   auditLog: string;
   sleep?: (ms: number) => Promise<void>;
+  /** The clock the verify budget is measured on (tests pass a fake one with `sleep`). */
+  now?: () => number;
   /** Attempts to prove a new key works while IAM propagates it. */
   verifyAttempts?: number;
+  /** Timeouts of each verify call (--aws-timeout); default VERIFY_TIMEOUTS. */
+  verifyTimeouts?: AwsTimeouts;
+  /** The most time the verify step spends waiting for IAM to propagate the new key. */
+  verifyBudgetMs?: number;
+  /** Warnings (e.g. torn audit log lines) go here; the CLI sends them to stderr. */
+  warn?: (line: string) => void;
+}
+
+/** A read-only AWS call while planning: not found is the user's input (exit 2), anything else exit 3. */
+async function lookup<T>(call: string, fn: () => Promise<T>, notFound: () => string): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isNotFound(err)) throw new UsageError(notFound());
+    throw new ProviderError(`${call} failed: ${describeAwsError(err).message}; nothing was changed`);
+  }
+}
+
+/**
+ * Key ids and user names are checked before they reach a message or an API call: a secret access
+ * key pasted in place of its id must not be echoed (nor sent anywhere).
+ */
+function checkIds(keyId: string, user: string | undefined): void {
+  if (/^ASIA[A-Z0-9]{16}$/.test(keyId)) throw new UsageError(`${keyId} is a temporary (STS) key id: it cannot be deactivated; cut off its role's sessions with nhiscan revoke role-sessions ROLE`);
+  if (!/^AKIA[A-Z0-9]{16}$/.test(keyId)) throw new UsageError('the key given is not an IAM access key id (AKIA and 16 capitals or digits); if that was a secret access key, give its id instead');
+  if (user !== undefined && !/^[\w+=,.@-]{1,64}$/.test(user)) throw new UsageError('the user name given (--user, or from the report) is not an IAM user name (up to 64 letters, digits and +=,.@_-)');
 }
 
 export async function resolveUser(env: RemediationEnv, keyId: string, user?: string): Promise<string> {
+  checkIds(keyId, user);
   if (user) return user;
-  const owner = (await keyLastUsed(env.clients, keyId)).user;
+  let owner: string | null;
+  try {
+    owner = (await keyLastUsed(env.clients, keyId)).user;
+  } catch (err) {
+    if (isNotFound(err)) throw new UsageError(`${keyId} is not an access key in this account (IAM knows no such key id)`);
+    // AWS answers AccessDenied for a key id of another account too, so the way out is the same.
+    throw new ProviderError(`cannot find the owner of ${keyId}: GetAccessKeyLastUsed failed (${describeAwsError(err).message}); pass --user; nothing was changed`);
+  }
   if (!owner) throw new UsageError(`cannot find the owner of ${keyId}; pass --user`);
   return owner;
 }
 
 async function findKey(env: RemediationEnv, user: string, keyId: string): Promise<{ keys: KeyMeta[]; key: KeyMeta }> {
-  const keys = await listKeys(env.clients, user);
+  const keys = await lookup('ListAccessKeys', () => listKeys(env.clients, user), () => `no IAM user named ${user}`);
   const key = keys.find((k) => k.id === keyId);
   if (!key) throw new UsageError(`${keyId} is not an access key of ${user}`);
   return { keys, key };
 }
 
+const listCmd = (user: string) => `aws iam list-access-keys --user-name ${user}`;
+const unknownOutcome = 'the call got no clear answer';
+
 const deactivateStep = (env: RemediationEnv, user: string, keyId: string): Step => ({
   action: 'deactivate-access-key',
   target: `${user}/${keyId}`,
   describe: `set ${keyId} (${user}) Inactive (reversible: UpdateAccessKey back to Active)`,
-  onFailure: `${keyId} unchanged (still Active)`,
+  state: {
+    unchanged: () => `${keyId} unchanged (still Active)`,
+    unknown: () => `${keyId} may or may not be Inactive now (${unknownOutcome}): check with ${listCmd(user)}`,
+    done: () => `${keyId} is Inactive`,
+  },
   run: () => setKeyStatus(env.clients, user, keyId, 'Inactive'),
 });
 
-const deleteStep = (env: RemediationEnv, user: string, keyId: string, why: string): Step => ({
+/** `status` is the key's status when this step runs (a forced delete deactivates first). */
+const deleteStep = (env: RemediationEnv, user: string, keyId: string, why: string, status: KeyMeta['status'], rest = ''): Step => ({
   action: 'delete-access-key',
   target: `${user}/${keyId}`,
   describe: `delete ${keyId} (${user}): ${why}`,
-  onFailure: `${keyId} not deleted (unchanged)`,
+  state: {
+    unchanged: () => `${keyId} not deleted (still ${status})${rest}`,
+    unknown: () => `${keyId} may or may not be deleted (${unknownOutcome}): check with ${listCmd(user)}${rest}`,
+    done: () => `${keyId} is deleted${rest}`,
+  },
   run: () => deleteKey(env.clients, user, keyId),
 });
 
@@ -68,20 +120,31 @@ export async function revokeKeySteps(env: RemediationEnv, keyId: string, opts: {
       throw new UsageError(`${keyId} is active: deactivate it first (nhiscan revoke access-key ${keyId}), or pass --force to delete it at once`);
     }
     if (key.status === 'Active') steps.push(deactivateStep(env, user, keyId));
-    steps.push(deleteStep(env, user, keyId, key.status === 'Active' ? 'forced' : 'already inactive'));
+    steps.push(deleteStep(env, user, keyId, key.status === 'Active' ? 'forced' : 'already inactive', 'Inactive'));
   } else if (key.status === 'Active') {
     steps.push(deactivateStep(env, user, keyId));
   }
   return steps;
 }
 
-/** Every key a saved audit report marks, in one plan. */
-export function reportKeys(reportJson: string, only: string | undefined): Array<{ keyId: string; user: string; active: boolean }> {
-  let report: { findings?: Array<{ kind?: string; ruleId?: string; credential?: { id?: string }; evidence?: Record<string, unknown> }> };
+type Finding = { kind?: unknown; ruleId?: unknown; credential?: { id?: unknown }; evidence?: { user?: unknown } };
+
+/**
+ * Every key a saved audit report marks, in one plan. `source` names the file in messages; the
+ * parser's own message is never shown (V8 quotes the input around the error, and it may be a secret).
+ */
+export function reportKeys(reportJson: string, only: string | undefined, source = 'the report'): Array<{ keyId: string; user: string; active: boolean }> {
+  const needs = `${source} is not an nhiscan report: give the output of \`nhiscan audit -f json\``;
+  let report: unknown;
   try {
     report = JSON.parse(reportJson);
   } catch (err) {
-    throw new UsageError(`not a JSON report: ${(err as Error).message}`);
+    if (err instanceof SyntaxError) throw new UsageError(`${needs} (it is not JSON)`);
+    throw err;
+  }
+  const doc = report as { findings?: unknown };
+  if (typeof report !== 'object' || report === null || Array.isArray(report) || !Array.isArray(doc.findings)) {
+    throw new UsageError(`${needs} (it is not an object with a findings list)`);
   }
   const wanted: Record<string, string[]> = {
     'leaked-active': ['aws-leaked-key-active'],
@@ -91,9 +154,13 @@ export function reportKeys(reportJson: string, only: string | undefined): Array<
   const rules = only ? wanted[only] : wanted.leaked;
   if (!rules) throw new UsageError(`--only must be one of ${Object.keys(wanted).join(', ')}`);
   const out = new Map<string, { keyId: string; user: string; active: boolean }>();
-  for (const f of report.findings ?? []) {
-    if (f.kind !== 'leak' || !rules.includes(f.ruleId ?? '') || !f.credential?.id || typeof f.evidence?.user !== 'string') continue;
-    out.set(f.credential.id, { keyId: f.credential.id, user: f.evidence.user, active: f.ruleId === 'aws-leaked-key-active' });
+  for (const item of doc.findings as unknown[]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const f = item as Finding;
+    const id = f.credential?.id;
+    const user = f.evidence?.user;
+    if (f.kind !== 'leak' || typeof f.ruleId !== 'string' || !rules.includes(f.ruleId) || typeof id !== 'string' || !id || typeof user !== 'string') continue;
+    out.set(id, { keyId: id, user, active: f.ruleId === 'aws-leaked-key-active' });
   }
   return [...out.values()];
 }
@@ -106,35 +173,69 @@ export function revokeSessionsPolicy(now: Date): object {
   };
 }
 
+const errno = (err: unknown) => (err as NodeJS.ErrnoException)?.code;
+
+/** A key file we wrote earlier; null when it is missing or holds no key (the overwrite check decides then). */
 async function readFileKey(path: string): Promise<NewKey | null> {
+  let text: string;
   try {
-    const doc = JSON.parse(await readFile(path, 'utf8')) as Partial<NewKey>;
-    return doc.AccessKeyId && doc.SecretAccessKey ? { AccessKeyId: doc.AccessKeyId, SecretAccessKey: doc.SecretAccessKey } : null;
-  } catch {
-    return null;
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (errno(err) === 'ENOENT') return null;
+    throw new UsageError(`cannot read ${path} (${errno(err) ?? 'read failed'})`);
+  }
+  try {
+    const doc = JSON.parse(text) as Partial<NewKey> | null;
+    return typeof doc?.AccessKeyId === 'string' && typeof doc.SecretAccessKey === 'string' ? { AccessKeyId: doc.AccessKeyId, SecretAccessKey: doc.SecretAccessKey } : null;
+  } catch (err) {
+    if (err instanceof SyntaxError) return null;
+    throw err;
   }
 }
 
 async function storedKey(env: RemediationEnv, store: StoreTarget): Promise<NewKey | null> {
-  if (store.kind === 'secret') return readStoredKey(env.clients, store.id);
   if (store.kind === 'file') return readFileKey(store.path);
-  return null;
+  if (store.kind === 'print') return null;
+  const found = await lookup('GetSecretValue', () => readStoredKey(env.clients, store.id), () => `no Secrets Manager secret named ${store.id}`);
+  // A new version would become AWSCURRENT for whatever reads that secret: only an access key is replaced unasked.
+  if (found.exists && !found.key && !store.force) throw new UsageError(`Secrets Manager secret ${store.id} holds something other than an access key; refusing to put a new version in it (--force)`);
+  return found.exists ? found.key : null;
 }
 
 function storeName(store: StoreTarget): string {
   return store.kind === 'secret' ? `Secrets Manager secret ${store.id}` : store.kind === 'file' ? `file ${store.path} (mode 0600)` : 'standard output';
 }
 
+/** Where the new key is, said as a fact. */
+function storedIn(store: StoreTarget): string {
+  return store.kind === 'secret' ? `stored in Secrets Manager secret ${store.id}` : store.kind === 'file' ? `stored in file ${store.path}` : 'printed on standard output';
+}
+
+/** Why a store failed, in words that never hold the value being stored. */
+function storeFailure(err: unknown): string {
+  // writeStdout's message speaks of "the report"; only its errno matters here.
+  if (err instanceof OutputError) return `standard output could not be written (${/\(([A-Z0-9_]+)\)/.exec(err.message)?.[1] ?? 'write failed'})`;
+  const code = errno(err);
+  if (typeof code === 'string' && !(err as { $metadata?: unknown }).$metadata) return code;
+  return describeAwsError(err).message;
+}
+
+/** Write the key file: 0600 before a byte of the secret is in it, never over a file without --force. */
+async function writeKeyFile(path: string, text: string, force: boolean): Promise<void> {
+  const fh = await open(path, force ? 'w' : 'wx', 0o600);
+  try {
+    await fh.chmod(0o600);
+    await fh.writeFile(text);
+  } finally {
+    await fh.close();
+  }
+}
+
 async function store(env: RemediationEnv, target: StoreTarget, key: NewKey): Promise<{ requestId?: string | null }> {
   if (target.kind === 'secret') return storeKeyInSecret(env.clients, target.id, key);
   const json = `${JSON.stringify({ AccessKeyId: key.AccessKeyId, SecretAccessKey: key.SecretAccessKey }, null, 2)}\n`;
-  if (target.kind === 'file') {
-    await writeFile(target.path, json, { mode: 0o600, flag: target.force ? 'w' : 'wx' });
-    // The mode only applies to new files; an overwritten one keeps its old mode unless reset.
-    await chmod(target.path, 0o600);
-    return {};
-  }
-  target.write(json);
+  if (target.kind === 'file') await writeKeyFile(target.path, json, target.force);
+  else await target.write(json);
   return {};
 }
 
@@ -145,6 +246,82 @@ export interface RotationPlan {
   newKey: () => NewKey | null;
   resumed: boolean;
   next: string[];
+}
+
+/**
+ * The create step: create, then store at once. A store that fails (an unwritable file, a closed
+ * stdout, a refused secret) deletes the new key again, because its secret exists nowhere else;
+ * the state printed is what happened to it, with the command to finish by hand when clean-up failed.
+ */
+function createStep(env: RemediationEnv, user: string, oldKey: string, target: StoreTarget, keep: (k: NewKey) => void): Step {
+  const untouched = `${oldKey} is untouched (still Active)`;
+  return {
+    action: 'create-access-key',
+    target: user,
+    describe: `create a new access key for ${user} and store it at once in ${storeName(target)}`,
+    state: {
+      unchanged: () => `no new key was created; ${untouched}`,
+      unknown: () => `IAM may have created a new key for ${user} whose secret nhiscan never received (${unknownOutcome}); ${untouched}: check with ${listCmd(user)}; re-running this command replaces such a key`,
+      done: () => `a new key is ${storedIn(target)}; ${untouched}`,
+    },
+    run: async (j: Journal) => {
+      const created = await createKey(env.clients, user);
+      const id = created.key.AccessKeyId;
+      const keyTarget = `${user}/${id}`;
+      let stored: { requestId?: string | null };
+      try {
+        // Storing in Secrets Manager is a mutating call: its intent goes first. If the log broke,
+        // store anyway (losing the key is worse); the run stops after this step.
+        if (target.kind === 'secret') await j.record('store-access-key', keyTarget, 'intent', { detail: storeName(target) });
+        stored = await store(env, target, created.key);
+      } catch (err) {
+        // The expected case: the store failed. Record what exists, then clean up.
+        const why = storeFailure(err);
+        await j.record('create-access-key', user, 'ok', { requestId: created.requestId, detail: `created ${id}; storing it failed` });
+        await j.record('store-access-key', keyTarget, 'failed', { detail: `${storeName(target)}: ${why}` });
+        await j.record('delete-access-key', keyTarget, 'intent', { detail: 'clean-up: the new key could not be stored' });
+        const byHand = `aws iam delete-access-key --user-name ${user} --access-key-id ${id}`;
+        try {
+          const d = await deleteKey(env.clients, user, id);
+          await j.record('delete-access-key', keyTarget, 'ok', { requestId: d.requestId ?? null, detail: 'clean-up: the new key could not be stored' });
+        } catch (cleanup) {
+          // The expected case: the clean-up delete failed; the key may still be live.
+          await j.record('delete-access-key', keyTarget, 'failed', { detail: describeAwsError(cleanup).message });
+          const still = rejected(cleanup) ? `the new key ${id} is still Active in IAM but its secret was not stored anywhere (it is lost)` : `the new key ${id} may still be Active in IAM (the clean-up delete ${unknownOutcome}) and its secret was not stored anywhere`;
+          throw new StepError(`storing the new key failed (${why}) and deleting it again failed too (${describeAwsError(cleanup).message})`, `${still}: delete it by hand with ${byHand}; ${untouched}`);
+        }
+        throw new StepError(`storing the new key failed (${why})`, `the new key ${id} could not be stored, so it was deleted again; ${untouched}`);
+      }
+      if (target.kind === 'secret') await j.record('store-access-key', keyTarget, 'ok', { requestId: stored.requestId ?? null, detail: storeName(target) });
+      keep(created.key);
+      return { requestId: stored.requestId ?? created.requestId, detail: `${id} stored in ${storeName(target)}` };
+    },
+  };
+}
+
+/** IAM takes a few seconds to accept a new key everywhere; these errors mean "not yet". */
+const NOT_YET = /InvalidClientTokenId|SignatureDoesNotMatch|AuthFailure|UnrecognizedClient/;
+
+/**
+ * Retry while IAM propagates, within a total budget: each attempt ends by the verify client's own
+ * timeouts, and the waits between attempts stop once the budget would be exceeded.
+ */
+async function verifyKey(env: RemediationEnv, key: NewKey): Promise<string> {
+  const attempts = env.verifyAttempts ?? 12;
+  const budget = env.verifyBudgetMs ?? 45_000;
+  const sleep = env.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = env.now ?? Date.now;
+  const start = now();
+  for (let i = 0; ; i++) {
+    try {
+      return await callerWithKey(env.clients, key, env.endpoint, env.verifyTimeouts);
+    } catch (err) {
+      const delay = Math.min(2000 * (i + 1), 10_000);
+      // Anything but "not yet" (denied, no answer, a timeout) will not get better by waiting.
+      if (!NOT_YET.test(describeAwsError(err).message) || i + 1 >= attempts || now() - start + delay > budget) throw err;
+      await sleep(delay);
+    }
+  }
 }
 
 /**
@@ -161,6 +338,7 @@ export async function rotateKeyPlan(env: RemediationEnv, keyId: string, opts: { 
   let newKey: NewKey | null = null;
   let resumed = false;
   const steps: Step[] = [];
+  const untouched = `; no new key was created; ${keyId} is untouched (still Active)`;
 
   if (saved && others.some((k) => k.id === saved.AccessKeyId)) {
     newKey = saved;
@@ -168,77 +346,70 @@ export async function rotateKeyPlan(env: RemediationEnv, keyId: string, opts: { 
   } else if (others.length > 0) {
     const other = others[0]!;
     if (other.status === 'Inactive') {
-      steps.push(deleteStep(env, user, other.id, 'an inactive key blocks the second slot (a user holds at most 2 keys)'));
+      steps.push(deleteStep(env, user, other.id, 'an inactive key blocks the second slot (a user holds at most 2 keys)', 'Inactive', untouched));
     } else {
-      const { lastUsed } = await keyLastUsed(env.clients, other.id);
+      const { lastUsed } = await lookup('GetAccessKeyLastUsed', () => keyLastUsed(env.clients, other.id), () => `${other.id} vanished while planning; re-run`);
       const newer = other.created && old.created ? Date.parse(other.created) > Date.parse(old.created) : false;
       if (!lastUsed && newer) {
         // A key an interrupted run created but never stored: its secret is unrecoverable, so replace it.
-        steps.push(deleteStep(env, user, other.id, 'newer, never used and not in the store: left by an interrupted rotation'));
+        steps.push(deleteStep(env, user, other.id, 'newer, never used and not in the store: left by an interrupted rotation', 'Active', untouched));
       } else {
         throw new UsageError(`${user} already has two active keys (${keyId}, ${other.id}); revoke or finish one before rotating`);
       }
     }
   }
 
-  if (!resumed && opts.store.kind === 'file' && !opts.store.force) {
-    const exists = await access(opts.store.path).then(
-      () => true,
-      () => false,
-    );
-    if (exists) throw new UsageError(`${opts.store.path} exists; refusing to overwrite it (--force)`);
-  }
-
-  if (!resumed) {
-    steps.push({
-      action: 'create-access-key',
-      target: user,
-      describe: `create a new access key for ${user} and store it at once in ${storeName(opts.store)}`,
-      onFailure: 'if the key was created but could not be stored it was deleted again; the old key is untouched',
-      run: async () => {
-        const created = await createKey(env.clients, user);
-        try {
-          const stored = await store(env, opts.store, created.key);
-          newKey = created.key;
-          return { requestId: stored.requestId ?? created.requestId, detail: `${created.key.AccessKeyId} stored in ${storeName(opts.store)}` };
-        } catch (err) {
-          try {
-            await deleteKey(env.clients, user, created.key.AccessKeyId);
-          } catch (cleanup) {
-            throw new Error(`storing failed (${describeAwsError(err).message}) and deleting the unstored new key ${created.key.AccessKeyId} failed too (${describeAwsError(cleanup).message}): delete it by hand`);
-          }
-          throw new Error(`storing the new key failed (${describeAwsError(err).message}); the new key ${created.key.AccessKeyId} was deleted again`);
-        }
-      },
+  if (!resumed && opts.store.kind === 'file') {
+    const path = opts.store.path;
+    // Found now, before a key exists, rather than as a failed store that has to delete it again.
+    await access(dirname(path), constants.W_OK).catch((err: unknown) => {
+      throw new UsageError(`cannot write ${path}: its directory is not writable (${errno(err) ?? 'access failed'}); nothing was changed`);
     });
+    if (!opts.store.force) {
+      const exists = await access(path).then(
+        () => true,
+        (err: unknown) => {
+          if (errno(err) === 'ENOENT') return false;
+          throw new UsageError(`cannot check ${path} (${errno(err) ?? 'access failed'})`);
+        },
+      );
+      if (exists) throw new UsageError(`${path} exists; refusing to overwrite it (--force)`);
+    }
   }
 
+  if (!resumed) steps.push(createStep(env, user, keyId, opts.store, (k) => (newKey = k)));
+
+  const newId = () => newKey?.AccessKeyId ?? 'the new key';
+  // A printed key cannot be read back, so only the other stores resume on a re-run.
+  const resume =
+    opts.store.kind === 'print'
+      ? `: once the new key works, deactivate the old one with aws iam update-access-key --user-name ${user} --access-key-id ${keyId} --status Inactive`
+      : ': re-run this command to resume';
   if (opts.deactivateOld) {
     steps.push({
       action: 'verify-access-key',
       target: user,
       describe: `verify the new key works (sts:GetCallerIdentity signed with it, retried while IAM propagates)`,
-      onFailure: `the new key is stored in ${storeName(opts.store)}; the old key ${keyId} is still active`,
+      state: {
+        // Kept in the words the README documents: "the new key is stored in …; the old key … is still active".
+        unchanged: () => `the new key is ${storedIn(opts.store)} (${newId()}); the old key ${keyId} is still active${resume}`,
+        done: () => `the new key is ${storedIn(opts.store)} (${newId()}) and verified; the old key ${keyId} is still active`,
+      },
       run: async () => {
         const key = newKey;
         if (!key) throw new Error('no new key to verify');
-        const attempts = env.verifyAttempts ?? 12;
-        const sleep = env.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-        let last: unknown;
-        for (let i = 0; i < attempts; i++) {
-          try {
-            const arn = await callerWithKey(env.clients, key, env.endpoint);
-            return { detail: `signed in as ${arn}` };
-          } catch (err) {
-            last = err;
-            if (!/InvalidClientTokenId|SignatureDoesNotMatch|AuthFailure|UnrecognizedClient/.test(describeAwsError(err).message)) break;
-            await sleep(Math.min(2000 * (i + 1), 10_000));
-          }
-        }
-        throw last instanceof Error ? last : new Error(String(last));
+        return { detail: `signed in as ${await verifyKey(env, key)}` };
       },
     });
-    steps.push({ ...deactivateStep(env, user, keyId), onFailure: `the new key is stored and verified; the old key ${keyId} is still active` });
+    const deactivate = deactivateStep(env, user, keyId);
+    steps.push({
+      ...deactivate,
+      state: {
+        unchanged: () => `the new key is stored and verified; the old key ${keyId} is still active (${newId()} is ${storedIn(opts.store)}): deactivate it with aws iam update-access-key --user-name ${user} --access-key-id ${keyId} --status Inactive${opts.store.kind === 'print' ? '' : ', or re-run this command'}`,
+        unknown: () => `the new key is stored and verified (${newId()} is ${storedIn(opts.store)}); ${deactivate.state.unknown!()}`,
+        done: () => `the new key ${newId()} is ${storedIn(opts.store)} and verified; the old key ${keyId} is Inactive`,
+      },
+    });
   }
 
   const next = opts.deactivateOld
@@ -257,15 +428,18 @@ export async function finishSteps(env: RemediationEnv, keyId: string, opts: { us
   const { key } = await findKey(env, user, keyId);
   if (key.status === 'Active' && !opts.force) throw new UsageError(`${keyId} is still active: deactivate it first (rotate with --deactivate-old, or revoke), or --force`);
   if (!opts.force) {
-    const deactivated = (await readAudit(env.auditLog))
+    const { entries, skipped } = await readAuditFile(env.auditLog);
+    const warning = skippedWarning(env.auditLog, skipped);
+    if (warning) env.warn?.(warning);
+    const deactivated = entries
       .filter((e) => e.action === 'deactivate-access-key' && e.target === `${user}/${keyId}` && e.result === 'ok')
       .map((e) => e.time)
       .pop();
     if (!deactivated) throw new UsageError(`no record in ${env.auditLog} of when ${keyId} was deactivated, so nhiscan cannot tell whether it was used since; check, then use --force`);
-    const { lastUsed } = await keyLastUsed(env.clients, keyId);
+    const { lastUsed } = await lookup('GetAccessKeyLastUsed', () => keyLastUsed(env.clients, keyId), () => `${keyId} is not an access key in this account`);
     if (lastUsed && Date.parse(lastUsed) > Date.parse(deactivated)) {
       throw new UsageError(`${keyId} was used at ${lastUsed}, after it was deactivated at ${deactivated}: something still depends on it (--force to delete anyway)`);
     }
   }
-  return [deleteStep(env, user, keyId, 'rotation finished')];
+  return [deleteStep(env, user, keyId, 'rotation finished', key.status)];
 }

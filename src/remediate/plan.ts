@@ -1,10 +1,23 @@
 import { describeAwsError } from '../cloud/aws/errors.js';
 import { ProviderError, UsageError } from '../errors.js';
-import { appendAudit, type AuditEntry } from './audit-log.js';
+import { appendAudit, AuditWriteError, prepareAudit, type AuditEntry } from './audit-log.js';
 
 export interface StepResult {
   requestId?: string | null;
   detail?: string;
+}
+
+/**
+ * What the account looks like around a step, printed with any failure so nobody has to guess.
+ * Functions, because some facts (the new key's id) are only known once earlier steps ran.
+ */
+export interface StepState {
+  /** The step changed nothing: its call was rejected, or never made. */
+  unchanged: () => string;
+  /** The call's outcome is unknown (no answer, a 5xx, a retried call); default `unchanged`. */
+  unknown?: () => string;
+  /** The step did what it says. */
+  done: () => string;
 }
 
 export interface Step {
@@ -12,9 +25,9 @@ export interface Step {
   target: string;
   /** What the step does, in the plan shown before anything runs. */
   describe: string;
-  /** The account's state if this step fails: printed with the error, so nobody has to guess. */
-  onFailure: string;
-  run: () => Promise<StepResult>;
+  state: StepState;
+  /** The journal lets a compound step (create + store) record its own sub-actions. */
+  run: (journal: Journal) => Promise<StepResult>;
 }
 
 export interface RunContext {
@@ -27,13 +40,81 @@ export interface RunContext {
   confirm: (question: string) => Promise<boolean>;
 }
 
-/** A step failed: exit 3, with the step and the state it left behind in the one-line message. */
+/** Audit records for one run. */
+export interface Journal {
+  /** Write an intent before a mutating call; throws AuditWriteError, and then the call must not be made. */
+  intent(action: string, target: string, detail?: string): Promise<void>;
+  /** Write any record, never throwing: a failure is kept in `broken` and ends the run after this step. */
+  record(action: string, target: string, result: AuditEntry['result'], r?: StepResult): Promise<void>;
+  broken: AuditWriteError | null;
+}
+
+function journal(ctx: RunContext): Journal {
+  const write = (action: string, target: string, result: AuditEntry['result'], r: StepResult = {}) =>
+    appendAudit(ctx.auditLog, {
+      time: new Date().toISOString(),
+      caller: ctx.caller,
+      action,
+      target,
+      result,
+      ...(r.requestId !== undefined ? { requestId: r.requestId } : {}),
+      ...(r.detail ? { detail: r.detail } : {}),
+    });
+  const j: Journal = {
+    broken: null,
+    intent: async (action, target, detail) => {
+      if (j.broken) throw j.broken;
+      await write(action, target, 'intent', detail ? { detail } : {});
+    },
+    record: async (action, target, result, r) => {
+      try {
+        await write(action, target, result, r);
+      } catch (err) {
+        if (!(err instanceof AuditWriteError)) throw err;
+        j.broken ??= err;
+      }
+    },
+  };
+  return j;
+}
+
+/**
+ * A step that worked out the account's state itself (the create step: created, stored or not,
+ * cleaned up or not), and recorded its own outcome in the journal.
+ */
+export class StepError extends Error {
+  constructor(
+    readonly why: string,
+    readonly state: string,
+  ) {
+    super(why);
+  }
+}
+
+/**
+ * Did AWS refuse the call, so that it certainly changed nothing? A 4xx answer to a single attempt
+ * says so; no answer, a 5xx or a retried call (an earlier attempt may have applied) do not. An
+ * error with no HTTP metadata at all was never answered by AWS: only a refusal by name (denied,
+ * throttled, no usable credentials) is taken as "nothing sent or nothing done".
+ */
+export function rejected(err: unknown): boolean {
+  const m = (err as { $metadata?: { httpStatusCode?: number; attempts?: number } } | null)?.$metadata;
+  if (!m) return ['access-denied', 'throttled', 'credentials'].includes(describeAwsError(err).kind);
+  const status = m.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500 && (m.attempts ?? 1) <= 1;
+}
+
+/** A step failed: exit 3, with the step and the state it left behind, in full, in the one-line message. */
 export class StepFailed extends ProviderError {
   constructor(
     readonly step: Step,
     readonly reason: unknown,
+    later: number,
+    broken: AuditWriteError | null,
   ) {
-    super(`step "${step.describe}" failed: ${describeAwsError(reason).message}. State: ${step.onFailure}`);
+    const cause = reason instanceof StepError ? reason.why : describeAwsError(reason).message;
+    const state = reason instanceof StepError ? reason.state : rejected(reason) ? step.state.unchanged() : (step.state.unknown ?? step.state.unchanged)();
+    super(`step "${step.describe}" failed: ${cause}${broken ? `; ${broken.message} either` : ''}. State: ${state}${later ? `. The ${later} later step(s) were not run` : ''}`);
   }
 }
 
@@ -42,20 +123,22 @@ export function renderPlan(title: string, steps: Step[]): string[] {
 }
 
 /**
- * Show the plan, stop there for --dry-run, ask (or require --yes off a terminal), then run the
- * steps in order, logging each. Nothing mutating runs before the confirmation.
+ * Check the audit log, show the plan, stop there for --dry-run, ask (or require --yes off a
+ * terminal), then run the steps in order: an intent record before each, its outcome after.
+ * Nothing mutating runs before the confirmation, nor without its intent on disk.
  */
 export async function executePlan(title: string, steps: Step[], ctx: RunContext): Promise<'done' | 'dry-run' | 'declined' | 'nothing'> {
   if (steps.length === 0) {
     ctx.out(`Nothing to do: ${title}`);
     return 'nothing';
   }
+  await prepareAudit(ctx.auditLog);
   for (const line of renderPlan(title, steps)) ctx.out(line);
-  const log = (step: Step, result: AuditEntry['result'], r: StepResult = {}) =>
-    appendAudit(ctx.auditLog, { time: new Date().toISOString(), caller: ctx.caller, action: step.action, target: step.target, result, ...(r.requestId !== undefined ? { requestId: r.requestId } : {}), ...(r.detail ? { detail: r.detail } : {}) });
+  const j = journal(ctx);
   if (ctx.dryRun) {
+    for (const s of steps) await j.record(s.action, s.target, 'dry-run');
+    if (j.broken) throw new ProviderError(`dry run: ${j.broken.message}; no changes made`);
     ctx.out('Dry run: no changes made.');
-    for (const s of steps) await log(s, 'dry-run');
     return 'dry-run';
   }
   if (!ctx.yes) {
@@ -65,15 +148,26 @@ export async function executePlan(title: string, steps: Step[], ctx: RunContext)
       return 'declined';
     }
   }
-  for (const step of steps) {
+  for (const [i, step] of steps.entries()) {
+    const later = steps.length - i - 1;
+    try {
+      await j.intent(step.action, step.target);
+    } catch (err) {
+      if (!(err instanceof AuditWriteError)) throw err;
+      throw new ProviderError(`${err.message} before step "${step.describe}", so it was not run. State: ${step.state.unchanged()}${later ? `. The ${later} later step(s) were not run` : ''}`);
+    }
     let result: StepResult;
     try {
-      result = await step.run();
+      result = await step.run(j);
     } catch (err) {
-      await log(step, 'failed', { detail: (err as Error)?.message?.split('\n')[0] ?? String(err) });
-      throw new StepFailed(step, err);
+      // Whatever the step threw, it failed: StepFailed works out the state from what is known.
+      if (!(err instanceof StepError)) await j.record(step.action, step.target, 'failed', { detail: describeAwsError(err).message });
+      throw new StepFailed(step, err, later, j.broken);
     }
-    await log(step, 'ok', result);
+    await j.record(step.action, step.target, 'ok', result);
+    if (j.broken) {
+      throw new ProviderError(`step "${step.describe}" was done, but ${j.broken.message}, so nothing further was run. State: ${step.state.done()} (done, but not recorded in the audit log)${later ? `. The ${later} later step(s) were not run` : ''}`);
+    }
     ctx.out(`  ✓ ${step.describe}${result.detail ? ` (${result.detail})` : ''}`);
   }
   return 'done';

@@ -14,7 +14,7 @@ import {
   RotateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsClients } from './clients.js';
+import type { AwsClients, AwsTimeouts } from './clients.js';
 
 // Every AWS call remediation makes, kept here with the rest of the AWS surface.
 
@@ -64,16 +64,27 @@ export async function putRolePolicy(c: AwsClients, role: string, name: string, d
   return { requestId: rid(await c.iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: name, PolicyDocument: JSON.stringify(document) }))) };
 }
 
-/** Our own stored copy of a key we created (never a found secret): used to resume a rotation. */
-export async function readStoredKey(c: AwsClients, secretId: string): Promise<NewKey | null> {
+/**
+ * What a secret holds now: nothing (missing), our stored key (a rotation to resume), or something
+ * else (key: null), which a rotation must not overwrite unasked. The value is never echoed: V8's
+ * JSON errors quote their input, so a parse failure is only "not a key".
+ */
+export async function readStoredKey(c: AwsClients, secretId: string): Promise<{ exists: false } | { exists: true; key: NewKey | null }> {
+  let text: string | undefined;
   try {
-    const res = await c.secrets(c.region ?? 'us-east-1').send(new GetSecretValueCommand({ SecretId: secretId }));
-    const doc = JSON.parse(res.SecretString ?? '{}') as Partial<NewKey>;
-    return doc.AccessKeyId && doc.SecretAccessKey ? { AccessKeyId: doc.AccessKeyId, SecretAccessKey: doc.SecretAccessKey } : null;
+    text = (await c.secrets(c.region ?? 'us-east-1').send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
   } catch (err) {
-    if ((err as { name?: string }).name === 'ResourceNotFoundException') return null;
+    if (isNotFound(err)) return { exists: false };
     throw err;
   }
+  let doc: Partial<NewKey> | null = null;
+  try {
+    doc = JSON.parse(text ?? 'null') as Partial<NewKey> | null;
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+  }
+  const key = typeof doc?.AccessKeyId === 'string' && typeof doc.SecretAccessKey === 'string' ? { AccessKeyId: doc.AccessKeyId, SecretAccessKey: doc.SecretAccessKey } : null;
+  return { exists: true, key };
 }
 
 export async function storeKeyInSecret(c: AwsClients, secretId: string, key: NewKey) {
@@ -97,16 +108,34 @@ export async function rotateSecretNow(c: AwsClients, secretId: string) {
   return { requestId: rid(res), versionId: res.VersionId ?? null };
 }
 
+/** IAM and Secrets Manager answer "not found" for a missing user, key or secret: the user asked for something that is not there. */
+export function isNotFound(err: unknown): boolean {
+  return /^(NoSuchEntity|ResourceNotFound)(Exception)?$/.test(String((err as { name?: unknown })?.name ?? ''));
+}
+
+/**
+ * A GetCallerIdentity signed with the new key must end even if the endpoint never answers: this
+ * client is built here (its credentials are the new key), so it carries its own timeouts, shorter
+ * than the other calls' by default (one small STS answer, retried by the caller while IAM
+ * propagates). Without throwOnRequestTimeout the SDK only warns when requestTimeout passes.
+ */
+export const VERIFY_TIMEOUTS: AwsTimeouts = { connectMs: 5_000, requestMs: 10_000 };
+
 /** Prove the new key works: GetCallerIdentity signed with it (our key, created by us, not a found one). */
-export async function callerWithKey(c: AwsClients, key: NewKey, endpoint: string | undefined): Promise<string> {
+export async function callerWithKey(c: AwsClients, key: NewKey, endpoint: string | undefined, timeouts: AwsTimeouts = VERIFY_TIMEOUTS): Promise<string> {
   const sts = new STSClient({
     region: c.region ?? 'us-east-1',
     credentials: { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey },
     ...(endpoint ? { endpoint } : {}),
     maxAttempts: 1,
+    requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs, socketTimeout: timeouts.requestMs, throwOnRequestTimeout: true },
   });
-  const res = await sts.send(new GetCallerIdentityCommand({}));
-  return res.Arn ?? '';
+  try {
+    const res = await sts.send(new GetCallerIdentityCommand({}));
+    return res.Arn ?? '';
+  } finally {
+    sts.destroy();
+  }
 }
 
 export async function whoAmI(c: AwsClients): Promise<string | null> {
