@@ -13,11 +13,11 @@ const QUOTED_BY_PARSER = /JSON|CSV|csv|Invalid Record|Quote|quote|position \d+|i
 const QUOTED = /"(?:[^"\\\n]|\\.){4,}"|'(?:[^'\\\n]|\\.){4,}'/g;
 
 /**
- * A run that looks like key material: long, mixed-case letters with digits, high entropy.
+ * A run that looks like key material: long (24+, not split by - . or /), mixed-case letters with digits, high entropy.
  * Hex commit ids (lower-case only), AWS key ids (upper-case only), paths and ARNs (split on / and :)
  * stay readable, because responders need them.
  */
-const TOKEN = /[A-Za-z0-9+_=.~-]{20,}/g;
+const TOKEN = /[A-Za-z0-9+_=]{24,}/g;
 
 function looksRandom(s: string): boolean {
   return /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s) && shannonEntropy(s) >= 3.5;
