@@ -48,9 +48,14 @@ function objectFile(r: TempRepo, id: string): string {
   return join(r.dir, '.git', 'objects', id.slice(0, 2), id.slice(2));
 }
 
-/** Run the CLI as `nobody`: we run as root, which no permission bit stops. */
-function asNobody(args: string[], cwd = tmpdir()): FaultRun {
-  const res = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', process.execPath, CLI, ...args], {
+/**
+ * Run the CLI as root without the capabilities that override permission bits, so files owned by
+ * `nobody` with owner-only modes are really unreadable. (Switching to `nobody` itself would also
+ * lock the CLI out when the checkout sits in a 0700 directory, as CI's fresh clone may.)
+ */
+const NO_DAC = '-dac_override,-dac_read_search';
+function withoutDac(args: string[], cwd = tmpdir()): FaultRun {
+  const res = spawnSync('setpriv', [`--inh-caps=${NO_DAC}`, `--bounding-set=${NO_DAC}`, '--', process.execPath, CLI, ...args], {
     cwd,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', NO_COLOR: '1' },
@@ -281,7 +286,8 @@ describe('unreadable and unusual targets (item 17)', () => {
     mkdirSync(locked, { mode: 0o700 });
     const token = githubToken();
     writeFileSync(join(locked, 'app.env'), `T=${token}\n`);
-    const run = asNobody(['scan', join(locked, 'app.env'), '-f', 'json']);
+    execFileSync('chown', ['-R', 'nobody', locked]);
+    const run = withoutDac(['scan', join(locked, 'app.env'), '-f', 'json']);
     expectContract(run, { code: 3, secrets: [token], says: /permission denied: .*app\.env/ });
     expect(report(run).coverage.complete).toBe(false);
   });
@@ -291,7 +297,8 @@ describe('unreadable and unusual targets (item 17)', () => {
     chmodSync(d, 0o755);
     writeFileSync(join(d, '.gitignore'), 'x\n', { mode: 0o600 });
     writeFileSync(join(d, 'ok.txt'), 'fine\n', { mode: 0o644 });
-    const run = asNobody(['scan', d, '--no-git', '-f', 'json']);
+    execFileSync('chown', ['nobody', join(d, '.gitignore')]);
+    const run = withoutDac(['scan', d, '--no-git', '-f', 'json']);
     expectContract(run, { code: 3, says: /\.gitignore: permission denied/ });
   });
 
