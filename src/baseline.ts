@@ -10,7 +10,13 @@ export interface Baseline {
   entries: BaselineEntry[];
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A real calendar day as YYYY-MM-DD: 2027-13-45 has the shape but is no date. */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
 
 export async function readBaseline(file: string, mustExist: boolean): Promise<Baseline | null> {
   let text: string;
@@ -28,16 +34,18 @@ export function parseBaseline(text: string, file: string): Baseline {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${file}: not valid JSON (${(err as Error).message})`);
+  } catch {
+    // V8's message quotes the input around the error, and a baseline sits beside secrets.
+    throw new UsageError(`${file}: not valid JSON (make one with nhiscan baseline create)`);
   }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`${file}: expected {"entries": [...]} (make one with nhiscan baseline create)`);
   const entries = (doc as { entries?: unknown }).entries;
   if (!Array.isArray(entries)) throw new UsageError(`${file}: expected {"entries": [...]}`);
   entries.forEach((e: Partial<BaselineEntry>, i) => {
-    if (typeof e?.fingerprint !== 'string' || typeof e.ruleId !== 'string') {
+    if (e === null || typeof e !== 'object' || typeof e.fingerprint !== 'string' || typeof e.ruleId !== 'string') {
       throw new UsageError(`${file}: entry ${i + 1} needs "fingerprint" and "ruleId"`);
     }
-    if (e.expires !== undefined && (typeof e.expires !== 'string' || !DATE.test(e.expires))) {
+    if (e.expires !== undefined && (typeof e.expires !== 'string' || !isCalendarDate(e.expires))) {
       throw new UsageError(`${file}: entry ${i + 1} has an invalid "expires" (use YYYY-MM-DD)`);
     }
   });

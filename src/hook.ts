@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from './errors.js';
+import { OutputError, UsageError } from './errors.js';
 import { gitOutput } from './sources/git/exec.js';
 import { requireRepo } from './sources/git/repo.js';
 
@@ -30,11 +30,18 @@ export async function installPreCommitHook(repo: string, force: boolean): Promis
       throw new UsageError(`${path} exists and was not written by nhiscan; use --force to replace it`);
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if (err instanceof UsageError) throw err;
+    // No hook yet is the expected case; an unreadable one must not be replaced blindly.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new OutputError(`cannot read the existing hook ${path}: ${code ?? 'read failed'}`);
   }
   const bin = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'nhiscan.js');
-  await mkdir(hooksDir, { recursive: true });
-  await writeFile(path, hookScript(bin), { mode: 0o755 });
-  await chmod(path, 0o755);
+  try {
+    await mkdir(hooksDir, { recursive: true });
+    await writeFile(path, hookScript(bin), { mode: 0o755 });
+    await chmod(path, 0o755);
+  } catch (err) {
+    throw new OutputError(`cannot write the hook ${path}: ${(err as NodeJS.ErrnoException).code ?? 'write failed'}`);
+  }
   return path;
 }

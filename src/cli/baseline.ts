@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { BASELINE_FILE, mergeBaseline, readBaseline, writeBaseline } from '../baseline.js';
+import { BASELINE_FILE, isCalendarDate, mergeBaseline, readBaseline, writeBaseline } from '../baseline.js';
 import { UsageError } from '../errors.js';
 import { runScan } from '../scan.js';
 import { withGlobalOptions } from './common.js';
@@ -33,7 +33,7 @@ function subcommand(name: 'create' | 'update', setExit: (code: number) => void):
   addSourceOptions(cmd, { ranges: false });
   withGlobalOptions(cmd);
   cmd.action(async (target: string, flags: BaselineFlags) => {
-    if (flags.expires && !/^\d{4}-\d{2}-\d{2}$/.test(flags.expires)) throw new UsageError('--expires must be YYYY-MM-DD');
+    if (flags.expires !== undefined && !isCalendarDate(flags.expires)) throw new UsageError('--expires must be a real date, YYYY-MM-DD');
     const { plan, root, spinner, options } = await prepareScan(target, flags, false);
     const file = flags.file ?? join(root ?? '.', BASELINE_FILE);
     const exists = await access(file).then(
