@@ -43,6 +43,8 @@ async function ruleMatcher() {
 export async function safeMessage(message: string): Promise<string> {
   let out = message;
   try {
+    // V8: `Unexpected token 'h', ..."a": [hunter2"... is not valid JSON`; the snippet holds quotes itself.
+    out = out.replace(/(?:\.\.\.)?"[^\n]*"(?:\.\.\.)?(?= is not valid JSON)/g, `"${REDACTED}"`);
     if (QUOTED_BY_PARSER.test(out)) out = out.replace(QUOTED, `"${REDACTED}"`);
     out = out.replace(TOKEN, (t) => (looksRandom(t) ? REDACTED : t));
     for (const m of (await ruleMatcher()).scan(out).matches) out = out.split(m.secret).join(REDACTED);
