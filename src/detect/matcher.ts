@@ -39,14 +39,56 @@ export interface MatcherOptions {
 interface CompiledRule {
   rule: Rule;
   re: RegExp | null;
+  /** The same pattern anchored at lastIndex: confirms a window's match against the whole text. */
+  sticky: RegExp | null;
+  /** Whether the rule may run only in windows around its keyword hits (its matches sit on one line, near the keyword). */
+  windowed: boolean;
   linear: LinearRegex | null;
 }
 
+/**
+ * A pattern that can reach across lines (private key blocks, INI sections) or run without bound
+ * must see the whole text. Conservative: any newline, `[\s\S]`, unbounded or long whitespace run, or
+ * a negated class that does not exclude whitespace.
+ */
+function canWindow(source: string): boolean {
+  if (/\\n|\\r|\[\\s\\S\]|\[\\S\\s\]|\\s\*|\\s\+|\\s\{\d*,\d{2,}\}|\.\*|\.\+/.test(source)) return false;
+  for (const m of source.matchAll(/\[\^((?:\\.|[^\]])*)\]/g)) if (!/\\s|\\n/.test(m[1]!)) return false;
+  return true;
+}
+
 function compile(rule: Rule): CompiledRule {
-  if (rule.pattern instanceof LinearRegex) return { rule, re: null, linear: rule.pattern };
+  if (rule.pattern instanceof LinearRegex) return { rule, re: null, sticky: null, windowed: false, linear: rule.pattern };
   const flags = new Set([...rule.pattern.flags, 'g', 'd']);
   flags.delete('y');
-  return { rule, re: new RegExp(rule.pattern.source, [...flags].join('')), linear: null };
+  const f = [...flags].join('');
+  return { rule, re: new RegExp(rule.pattern.source, f), sticky: new RegExp(rule.pattern.source, `${f.replace('g', '')}y`), windowed: canWindow(rule.pattern.source), linear: null };
+}
+
+/**
+ * How far around a keyword hit a rule's regex looks. A match sits near its keyword: the generic
+ * rules' names are a few characters before the value, provider prefixes start the token, and the
+ * longest tokens (Dropbox, JWTs) stay under AHEAD.
+ */
+export const WINDOW = { back: 1024, ahead: 4096, edge: 512 };
+
+/** Merged [start, end) windows around `hits` (ascending), or null when they would cover most of the text. */
+function windowsAround(hits: number[], n: number): number[] | null {
+  const out: number[] = [];
+  let covered = 0;
+  for (const h of hits) {
+    const lo = Math.max(0, h - WINDOW.back);
+    const hi = Math.min(n, h + WINDOW.ahead);
+    const last = out.length - 1;
+    if (last > 0 && lo <= out[last]!) {
+      covered += hi - out[last]!;
+      out[last] = Math.max(out[last]!, hi);
+    } else {
+      out.push(lo, hi);
+      covered += hi - lo;
+    }
+  }
+  return covered * 2 > n ? null : out;
 }
 
 /**
@@ -101,12 +143,13 @@ export class Matcher {
    */
   scan(input: string | Uint8Array, path = ''): MatchResult {
     const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-    const { rules: candidates, runs } = this.prefilter.pass(bytes, this.decodeDepth > 0);
+    const { rules: candidates, runs, hits } = this.prefilter.pass(bytes, this.decodeDepth > 0, path);
     // Encoded secrets carry no plain keyword: a blob with an encodable run is decoded even without candidates.
     const mayHoldEncoded = runs.length > 0 || (this.decodeDepth > 0 && bytes.includes(0x25 /* % */));
     if (candidates.length === 0 && !mayHoldEncoded) return { matches: [], allowed: 0 };
     const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
-    const result = this.scanText(text, candidates, path);
+    // Keyword hits are byte offsets: they are character offsets only in ASCII text.
+    const result = this.scanText(text, candidates, path, bytes.length === text.length ? hits : undefined);
     if (mayHoldEncoded) this.scanDecoded(text, path, this.decodeDepth, [], result, undefined, { bytes, runs });
     return result;
   }
@@ -146,63 +189,86 @@ export class Matcher {
     }
   }
 
-  private scanText(text: string, candidates: number[], path: string): MatchResult {
+  /**
+   * Run the candidate rules over `text`. With `hits` (parallel to `candidates`), a windowed rule
+   * runs only around its keyword hits; the rest, and every rule without hits, see the whole text.
+   */
+  private scanText(text: string, candidates: number[], path: string, hits?: Array<number[] | null>): MatchResult {
     if (candidates.length === 0) return { matches: [], allowed: 0 };
     let lines: LineIndex | undefined;
     const taken: Array<[number, number]> = [];
     const matches: RawMatch[] = [];
     let allowed = 0;
 
-    for (const idx of candidates) {
-      const { rule, re, linear } = this.compiled[idx]!;
+    const n = text.length;
+    const whole = [0, n];
+    for (let k = 0; k < candidates.length; k++) {
+      const { rule, re, sticky, windowed, linear } = this.compiled[candidates[k]!]!;
       if (rule.paths && !rule.paths.test(path)) continue;
       if (re === null) {
         // Decided once per rule, so the built-in loop below keeps its shape and speed.
         allowed += this.scanLinear(text, rule, linear!, taken, matches, path);
         continue;
       }
-      re.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(text)) !== null) {
-        if (m[0].length === 0) re.lastIndex++;
-        const secret = m.groups?.secret;
-        const span = m.indices?.groups?.secret;
-        if (!secret || !span) continue;
-        const [start, end] = span;
-        // Earlier rules are more specific; a later rule never re-reports the same span.
-        if (taken.some(([s, e]) => start < e && end > s)) continue;
-        // Cheapest test first: entropy rejects most generic candidates before the placeholder regexes run.
-        if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
-        if (rule.allowPlaceholders ? isDocumentedExample(secret) : isPlaceholder(secret)) continue;
-        let validation: string | null = null;
-        let account: string | undefined;
-        let identifier: string | undefined;
-        if (rule.validate) {
-          const v = rule.validate(secret, { text, index: m.index, groups: m.groups ?? {} });
-          if (!v.valid) continue;
-          validation = v.detail;
-          account = v.account;
-          identifier = v.identifier;
+      const near = windowed ? hits?.[k] : null;
+      const wins = near ? (windowsAround(near, n) ?? whole) : whole;
+      for (let w = 0; w < wins.length; w += 2) {
+        const ws = wins[w]!;
+        const we = wins[w + 1]!;
+        const sub = ws === 0 && we === n ? text : text.slice(ws, we);
+        re.lastIndex = 0;
+        let found: RegExpExecArray | null;
+        while ((found = re.exec(sub)) !== null) {
+          if (found[0].length === 0) re.lastIndex++;
+          let m: RegExpExecArray | null = found;
+          let off = ws;
+          // Near a cut edge the window hid context from lookarounds: confirm on the whole text.
+          if ((ws > 0 && found.index < WINDOW.edge) || (we < n && found.index + found[0].length > sub.length - WINDOW.edge)) {
+            sticky!.lastIndex = ws + found.index;
+            m = sticky!.exec(text);
+            off = 0;
+            if (m === null) continue;
+          }
+          const secret = m.groups?.secret;
+          const span = m.indices?.groups?.secret;
+          if (!secret || !span) continue;
+          const start = span[0] + off;
+          const end = span[1] + off;
+          // Earlier rules are more specific; a later rule never re-reports the same span.
+          if (taken.some(([s, e]) => start < e && end > s)) continue;
+          // Cheapest test first: entropy rejects most generic candidates before the placeholder regexes run.
+          if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
+          if (rule.allowPlaceholders ? isDocumentedExample(secret) : isPlaceholder(secret)) continue;
+          let validation: string | null = null;
+          let account: string | undefined;
+          let identifier: string | undefined;
+          if (rule.validate) {
+            const v = rule.validate(secret, { text, index: m.index + off, groups: m.groups ?? {} });
+            if (!v.valid) continue;
+            validation = v.detail;
+            account = v.account;
+            identifier = v.identifier;
+          }
+          lines ??= new LineIndex(text);
+          taken.push([start, end]);
+          const lineText = lines.lineAt(start);
+          if (lineText.includes(INLINE_ALLOW) || this.allowLine?.(lineText)) {
+            allowed++;
+            continue;
+          }
+          const pos = lines.position(start);
+          matches.push({
+            rule,
+            secret,
+            start,
+            end,
+            line: pos.line,
+            column: pos.column,
+            validation,
+            ...(account ? { account } : {}),
+            ...(identifier ? { identifier } : {}),
+          });
         }
-        lines ??= new LineIndex(text);
-        taken.push([start, end]);
-        const lineText = lines.lineAt(start);
-        if (lineText.includes(INLINE_ALLOW) || this.allowLine?.(lineText)) {
-          allowed++;
-          continue;
-        }
-        const pos = lines.position(start);
-        matches.push({
-          rule,
-          secret,
-          start,
-          end,
-          line: pos.line,
-          column: pos.column,
-          validation,
-          ...(account ? { account } : {}),
-          ...(identifier ? { identifier } : {}),
-        });
       }
     }
     return { matches, allowed };

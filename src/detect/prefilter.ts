@@ -15,6 +15,23 @@ for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 /** Shortest run worth decoding: 24 base64 characters are 18 bytes. */
 export const MIN_RUN = 24;
 
+/**
+ * Hit positions kept per keyword and blob. Past this many, the keyword is common in the blob and
+ * its rules run over the whole text instead of windows (the windows would cover most of it anyway).
+ */
+export const MAX_HITS = 32;
+
+/** What one pass found: the candidate rules, base64 runs, and per rule where its keywords are. */
+export interface PassResult {
+  rules: number[];
+  runs: number[];
+  /**
+   * Parallel to `rules`: byte offsets just past each keyword hit of that rule, ascending, or null
+   * when the rule must see the whole text (a common keyword, a path rule, a rule without keywords).
+   */
+  hits: Array<number[] | null>;
+}
+
 export class KeywordPrefilter {
   private readonly classes = new Uint8Array(256);
   private readonly width: number;
@@ -25,14 +42,25 @@ export class KeywordPrefilter {
   private readonly terminal: Uint8Array;
   private readonly rulesByKeyword: number[][];
   private readonly alwaysRun: number[] = [];
+  /** Path-restricted rules with their path test: decided by the path, before any byte is read. */
+  private readonly pathRules: Array<{ index: number; paths: { test(path: string): boolean } }> = [];
   private readonly keywordCount: number;
+  private readonly keywordsByRule: number[][];
+  /** Reused per pass: hit counts and positions per keyword (MAX_HITS slots each). */
+  private readonly count: Uint8Array;
+  private readonly positions: Int32Array;
 
   constructor(rules: readonly Rule[]) {
     const keywordIds = new Map<string, number>();
     this.rulesByKeyword = [];
+    this.keywordsByRule = rules.map(() => []);
     rules.forEach((rule, i) => {
       // Path-restricted rules are gated by the path instead: their keywords (":") would match everything.
-      if (rule.keywords.length === 0 || rule.paths) {
+      if (rule.paths) {
+        this.pathRules.push({ index: i, paths: rule.paths });
+        return;
+      }
+      if (rule.keywords.length === 0) {
         this.alwaysRun.push(i);
         return;
       }
@@ -45,9 +73,12 @@ export class KeywordPrefilter {
           this.rulesByKeyword.push([]);
         }
         this.rulesByKeyword[id]!.push(i);
+        this.keywordsByRule[i]!.push(id);
       }
     });
     this.keywordCount = keywordIds.size;
+    this.count = new Uint8Array(this.keywordCount);
+    this.positions = new Int32Array(this.keywordCount * MAX_HITS);
 
     // Byte classes: every byte used in a keyword (folded to lower case) gets its own class; the rest share 0.
     let next = 1;
@@ -114,35 +145,41 @@ export class KeywordPrefilter {
   }
 
   /** Indices of the rules worth running on `data`, in rule order. */
-  candidates(data: Uint8Array): number[] {
-    return this.pass(data, false).rules;
+  candidates(data: Uint8Array, path = ''): number[] {
+    return this.pass(data, false, path).rules;
   }
 
   /**
-   * One pass over the bytes for both jobs: the rules worth running, and (when `runs` is asked for)
-   * the byte ranges of base64-alphabet runs long enough to be encoded secrets, so decoding needs no
-   * regex pass of its own.
+   * One pass over the bytes for both jobs: the rules worth running, with where their keywords are,
+   * and (when `runs` is asked for) the byte ranges of base64-alphabet runs long enough to be
+   * encoded secrets, so decoding needs no regex pass of its own. `path` decides path rules.
    */
-  pass(data: Uint8Array, wantRuns: boolean): { rules: number[]; runs: number[] } {
-    const { classes, delta, width, outputs } = this;
-    // A state's keywords need recording once per blob; clearing its flag keeps common words cheap.
+  pass(data: Uint8Array, wantRuns: boolean, path = ''): PassResult {
+    const { classes, delta, width, outputs, count, positions } = this;
+    // A state stops being checked once all its keywords are common in this blob.
     const terminal = this.terminal.slice();
-    const found = new Uint8Array(this.keywordCount);
-    let remaining = this.keywordCount;
+    count.fill(0);
+    let saturated = 0;
     let s = 0;
     const n = data.length;
     // Two tight loops measured faster than one loop doing both jobs (fewer unpredictable branches).
     for (let i = 0; i < n; i++) {
       s = delta[s * width + classes[data[i]!]!]!;
       if (terminal[s] !== 0) {
-        terminal[s] = 0;
+        let open = false;
         for (const id of outputs[s]!) {
-          if (found[id] === 0) {
-            found[id] = 1;
-            remaining--;
+          const c = count[id]!;
+          if (c < MAX_HITS) {
+            positions[id * MAX_HITS + c] = i + 1;
+            count[id] = c + 1;
+            open = true;
+          } else if (c === MAX_HITS) {
+            count[id] = MAX_HITS + 1;
+            saturated++;
           }
         }
-        if (remaining === 0) break;
+        if (!open) terminal[s] = 0;
+        if (saturated === this.keywordCount) break;
       }
     }
     const runs: number[] = [];
@@ -156,8 +193,23 @@ export class KeywordPrefilter {
       }
       if (run >= MIN_RUN) runs.push(n - run, n);
     }
-    const rules = new Set<number>(this.alwaysRun);
-    for (let id = 0; id < found.length; id++) if (found[id]) for (const r of this.rulesByKeyword[id]!) rules.add(r);
-    return { rules: [...rules].sort((a, b) => a - b), runs };
+    const whole = new Set<number>(this.alwaysRun);
+    for (const { index, paths } of this.pathRules) if (path !== '' && paths.test(path)) whole.add(index);
+    const picked = new Set<number>(whole);
+    for (let id = 0; id < count.length; id++) if (count[id]) for (const r of this.rulesByKeyword[id]!) picked.add(r);
+    const rules = [...picked].sort((a, b) => a - b);
+    const hits = rules.map((r) => (whole.has(r) ? null : this.hitsOf(r)));
+    return { rules, runs, hits };
+  }
+
+  /** Positions of a rule's keyword hits in the last pass, or null if any of its keywords is common. */
+  private hitsOf(rule: number): number[] | null {
+    const out: number[] = [];
+    for (const id of this.keywordsByRule[rule]!) {
+      const c = this.count[id]!;
+      if (c > MAX_HITS) return null;
+      for (let k = 0; k < c; k++) out.push(this.positions[id * MAX_HITS + k]!);
+    }
+    return out.sort((a, b) => a - b);
   }
 }

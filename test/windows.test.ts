@@ -1,0 +1,51 @@
+// Rule regexes run only in windows around their keyword hits; these tests pin what that may not change.
+import { describe, expect, it } from 'vitest';
+import { Matcher, WINDOW } from '../src/detect/matcher.js';
+import type { Rule } from '../src/detect/rule.js';
+import { builtinRules } from '../src/detect/rules/index.js';
+import { githubToken } from './helpers/secrets.js';
+
+function rule(id: string, keyword: string, pattern: RegExp): Rule {
+  return { id, title: id, severity: 'high', provider: 't', keywords: [keyword], pattern, examples: { positive: [], negative: [] } };
+}
+
+const filler = (n: number) => 'lorem ipsum dolor '.repeat(Math.ceil(n / 18)).slice(0, n);
+
+describe('windowed matching', () => {
+  // The match starts exactly WINDOW.back characters before its keyword ends: at the window's first character.
+  const edge = rule('edge', 'zzz', new RegExp(`(?<![a-z0-9])(?<secret>[a-y0-9]{${WINDOW.back - 3}}zzz)`));
+  // Random-looking, so no placeholder filter drops it.
+  const body = `${Array.from({ length: WINDOW.back - 3 }, (_, i) => 'q7w3e9r1t5y2u8i4o6p0'[(i * 7) % 20]).join('')}zzz`;
+
+  it('a lookbehind at a cut window edge is judged on the whole text (no false match)', () => {
+    const text = `${filler(20_000)}b${body} ${filler(20_000)}`;
+    expect(new Matcher([edge], 0).scan(text).matches).toEqual([]);
+  });
+
+  it('and the same match with a real boundary before it is found, at its exact span', () => {
+    const text = `${filler(20_000)} ${body} ${filler(20_000)}`;
+    const [m] = new Matcher([edge], 0).scan(text).matches;
+    expect(m?.secret).toBe(body);
+    expect(m?.start).toBe(text.indexOf(body));
+  });
+
+  it('finds a provider token inside one 400 KB minified line, with the built-in rules', () => {
+    const token = githubToken();
+    const text = `${'var a=1;'.repeat(25_000)}const t="${token}";${'var b=2;'.repeat(25_000)}`;
+    const found = new Matcher(builtinRules, 0).scan(text).matches.find((m) => m.secret === token);
+    expect(found?.rule.id).toBe('github-personal-access-token');
+    expect(found?.column).toBe(text.indexOf(token) + 1);
+  });
+
+  it('a keyword too common for windows falls back to the whole text', () => {
+    const r = rule('common', 'key', /key=(?<secret>[0-9]{6})/);
+    const text = `${'key '.repeat(200)}${filler(30_000)}key=123456`;
+    expect(new Matcher([r], 0).scan(text).matches.map((m) => m.secret)).toEqual(['123456']);
+  });
+
+  it('non-ASCII text is scanned whole (byte offsets are not character offsets there)', () => {
+    const r = rule('t', 'tok_', /tok_(?<secret>[0-9]{6})/);
+    const text = `${'é'.repeat(30_000)} tok_654321`;
+    expect(new Matcher([r], 0).scan(text).matches.map((m) => m.secret)).toEqual(['654321']);
+  });
+});
