@@ -13,6 +13,8 @@ export const CONFIG_FILE = '.nhiscan.toml';
 
 export interface Config {
   file: string | null;
+  /** The TOML it was parsed from: scan workers parse the same text to build the same rules. */
+  text: string | null;
   /** `[[rule]]` tables: the user's own detectors, same shape as the built-in ones. */
   customRules: Rule[];
   disabledRules: Set<string>;
@@ -35,6 +37,7 @@ export interface Config {
 export function emptyConfig(): Config {
   return {
     file: null,
+    text: null,
     customRules: [],
     disabledRules: new Set(),
     severity: new Map(),
@@ -209,6 +212,7 @@ export function parseConfig(text: string, file: string): Config {
   checkKeys(doc, KNOWN.top, '', file, text, 0);
   const cfg = emptyConfig();
   cfg.file = file;
+  cfg.text = text;
   const tableAt = (name: string) => {
     const h = headerOffset(text, name);
     return h !== -1 ? h : Math.max(0, keyOffset(text, name, 0));

@@ -153,6 +153,8 @@ export interface ScanStats {
   skippedBinary: number;
   skippedLarge: number;
   suppressed: number;
+  /** Characters the rule regexes ran over (the prefilter let them through); see --debug. */
+  regexChars?: number;
 }
 
 export interface Summary {

@@ -3,7 +3,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { CONFIG_FILE, pathAllowed, secretAllowed, type Config } from './config.js';
 import { buildFindings, gateChangeFinding, type Provenance } from './detect/findings.js';
-import { scanItems, type Progress } from './detect/engine.js';
+import { scanItems, type BlobHits, type Progress } from './detect/engine.js';
+import { scanInPool } from './detect/pool.js';
 import { Matcher } from './detect/matcher.js';
 import { FileMatcher } from './detect/file-matcher.js';
 import type { FileRule } from './detect/file-rule.js';
@@ -11,7 +12,7 @@ import { fileRules } from './detect/rules/files.js';
 import type { Rule } from './detect/rule.js';
 import { builtinRules } from './detect/rules/index.js';
 import { GitError, UsageError } from './errors.js';
-import { compareFindings, summarize, type CoverageGap, type Finding, type Report, type Severity } from './model.js';
+import { compareFindings, summarize, type CoverageGap, type Finding, type Report, type ScanStats, type Severity } from './model.js';
 import { applyBaseline, BASELINE_FILE, type Baseline } from './baseline.js';
 import { DirectorySource, FileSource } from './sources/directory.js';
 import { HistorySource } from './sources/git/history.js';
@@ -43,6 +44,11 @@ export interface ScanOptions {
   decodeDepth?: number;
   /** Findings it covers are dropped; stale and expired entries are reported. */
   baseline?: Baseline | null;
+  /**
+   * Threads for a full-history scan (each with its own matcher and cat-file); 1 scans on the main
+   * thread. The CLI defaults to the core count. Other sources are small and stay on one thread.
+   */
+  workers?: number;
   /** Phase durations, for --debug. */
   onTimings?: (t: Record<string, number>) => void;
   /**
@@ -69,6 +75,17 @@ export function activeFileRules(config: Config): FileRule[] {
 /** The user's own rules come first so they win over generic built-ins on the same span. */
 export function activeRules(config: Config, rules: Rule[] = builtinRules): Rule[] {
   return configured(config, [...config.customRules, ...rules]);
+}
+
+/** Object lines per batch dealt to a scan worker. */
+const POOL_BATCH = 512;
+
+/** The matcher a scan uses; scan workers build theirs with this too, so both see the same rules. */
+export function newMatcher(config: Config, rules: Rule[], decodeDepth: number): Matcher {
+  return new Matcher(rules, {
+    decodeDepth,
+    allowLine: config.allow.lines.length ? (line) => config.allow.lines.some((re) => re.test(line)) : undefined,
+  });
 }
 
 export type Plan =
@@ -166,10 +183,7 @@ export function configRoot(plan: Plan): string | null {
 export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   const started = Date.now();
   const { config } = opts;
-  const matcher = new Matcher(activeRules(config), {
-    decodeDepth: opts.decodeDepth ?? 1,
-    allowLine: config.allow.lines.length ? (line) => config.allow.lines.some((re) => re.test(line)) : undefined,
-  });
+  const matcher = newMatcher(config, activeRules(config), opts.decodeDepth ?? 1);
   let source: Source;
   switch (plan.kind) {
     case 'stdin':
@@ -202,12 +216,34 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   const skipPath = historyLike ? undefined : allowedPath;
   // A git failure part-way keeps what was scanned so far and becomes a gap; anything else is a bug.
   const failures: CoverageGap[] = [];
-  const { hits, stats } = await scanItems(untilGitFails(source.items(), failures, plan.kind), matcher, new FileMatcher(activeFileRules(config)), opts.onProgress, skipPath);
+  const fileMatcher = new FileMatcher(activeFileRules(config));
+  const workers = opts.workers ?? 1;
+  let hits: BlobHits[];
+  let stats: ScanStats;
+  const poolGaps: CoverageGap[] = [];
+  if (source instanceof HistorySource && !opts.allObjects && workers > 1) {
+    const pooled = await scanInPool(untilGitFails(source.objectBatches(POOL_BATCH), failures, plan.kind), {
+      workers,
+      repo: source.repo,
+      maxFileSize: opts.maxFileSize,
+      decodeDepth: opts.decodeDepth ?? 1,
+      config,
+      rules: matcher.rules,
+      fileRules: fileMatcher.rules,
+      onProgress: opts.onProgress,
+    });
+    ({ hits, stats } = pooled);
+    poolGaps.push(...pooled.gaps);
+    source.missing.push(...pooled.missing);
+    source.noteMissing();
+  } else {
+    ({ hits, stats } = await scanItems(untilGitFails(source.items(), failures, plan.kind), matcher, fileMatcher, opts.onProgress, skipPath));
+  }
   timings.scanMs = Date.now() - mark;
   mark = Date.now();
   for (const hit of hits) hit.matches = hit.matches.filter((m) => !secretAllowed(config, m.secret));
 
-  const gaps: CoverageGap[] = [...source.gaps, ...failures, ...matcher.gaps()];
+  const gaps: CoverageGap[] = [...source.gaps, ...failures, ...matcher.gaps(), ...poolGaps];
   const provenance: Provenance = {};
   if (plan.kind === 'history' || plan.kind === 'range') {
     const wanted = new Set(hits.filter((h) => h.matches.length || h.files.length).map((h) => h.key));

@@ -1,6 +1,7 @@
 // Rule regexes run only in windows around their keyword hits; these tests pin what that may not change.
 import { describe, expect, it } from 'vitest';
-import { Matcher, WINDOW } from '../src/detect/matcher.js';
+import { Matcher } from '../src/detect/matcher.js';
+import { maxMatchLength } from '../src/detect/match-span.js';
 import type { Rule } from '../src/detect/rule.js';
 import { builtinRules } from '../src/detect/rules/index.js';
 import { githubToken } from './helpers/secrets.js';
@@ -12,10 +13,12 @@ function rule(id: string, keyword: string, pattern: RegExp): Rule {
 const filler = (n: number) => 'lorem ipsum dolor '.repeat(Math.ceil(n / 18)).slice(0, n);
 
 describe('windowed matching', () => {
-  // The match starts exactly WINDOW.back characters before its keyword ends: at the window's first character.
-  const edge = rule('edge', 'zzz', new RegExp(`(?<![a-z0-9])(?<secret>[a-y0-9]{${WINDOW.back - 3}}zzz)`));
+  // The longest match is SPAN, and this one is that long: it starts exactly SPAN characters before
+  // its keyword ends, at the window's first character, where the window hides what precedes it.
+  const SPAN = 1024;
+  const edge = rule('edge', 'zzz', new RegExp(`(?<![a-z0-9])(?<secret>[a-y0-9]{${SPAN - 3}}zzz)`));
   // Random-looking, so no placeholder filter drops it.
-  const body = `${Array.from({ length: WINDOW.back - 3 }, (_, i) => 'q7w3e9r1t5y2u8i4o6p0'[(i * 7) % 20]).join('')}zzz`;
+  const body = `${Array.from({ length: SPAN - 3 }, (_, i) => 'q7w3e9r1t5y2u8i4o6p0'[(i * 7) % 20]).join('')}zzz`;
 
   it('a lookbehind at a cut window edge is judged on the whole text (no false match)', () => {
     const text = `${filler(20_000)}b${body} ${filler(20_000)}`;
@@ -47,5 +50,29 @@ describe('windowed matching', () => {
     const r = rule('t', 'tok_', /tok_(?<secret>[0-9]{6})/);
     const text = `${'é'.repeat(30_000)} tok_654321`;
     expect(new Matcher([r], 0).scan(text).matches.map((m) => m.secret)).toEqual(['654321']);
+  });
+});
+
+describe('the invariant windows rely on', () => {
+  it('every bounded built-in rule\'s examples hold a keyword inside the match (or the rule says its keywords are context)', () => {
+    const offenders: string[] = [];
+    for (const r of builtinRules) {
+      const pattern = r.pattern as RegExp; // built-in rules are V8 regexes
+      if (r.keywordsAreContext || r.paths || maxMatchLength(pattern) > 20_000) continue;
+      const re = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`);
+      for (const ex of r.examples.positive) {
+        re.lastIndex = 0;
+        const m = re.exec(ex);
+        if (m && !r.keywords.some((k) => m[0].toLowerCase().includes(k.toLowerCase()))) offenders.push(r.id);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('bounds match lengths from the pattern, counting back-references by their group', () => {
+    expect(maxMatchLength(/ab{2,5}c/)).toBe(7);
+    expect(maxMatchLength(/(?<q>["']?)x{3}\k<q>/)).toBe(5);
+    expect(maxMatchLength(/a+/)).toBe(Infinity);
+    expect(maxMatchLength(/(?<![a-z])x(?=y)/)).toBe(1);
   });
 });

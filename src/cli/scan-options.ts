@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CONFIG_FILE, emptyConfig, loadConfig, parseConfig, type Config } from '../config.js';
 import { configRoot, planScan, type Plan, type ScanOptions } from '../scan.js';
@@ -15,12 +16,25 @@ export interface SourceFlags extends GlobalFlags {
   range?: string;
   maxFileSize: string;
   decodeDepth: number | string;
+  workers: number;
   config?: string;
 }
 
 function parseDepth(value: string): number {
   if (!/^[0-9]$/.test(value)) throw new InvalidArgumentError('expected a whole number from 0 to 9');
   return Number(value);
+}
+
+function parseWorkers(value: string): number {
+  if (!/^[0-9]{1,3}$/.test(value) || Number(value) < 1 || Number(value) > 256) throw new InvalidArgumentError('expected a whole number from 1 to 256');
+  return Number(value);
+}
+
+/** Threads for history scans: one matcher and one cat-file each. The core count by default. */
+export function workersOption(): Option {
+  return new Option('--workers <n>', 'threads for a full-history scan, each with its own git cat-file (default: the core count)')
+    .default(availableParallelism(), 'the core count')
+    .argParser(parseWorkers);
 }
 
 export function decodeDepthOption(): Option {
@@ -41,6 +55,7 @@ export function addSourceOptions(cmd: Command, opts: { ranges: boolean }): Comma
   return cmd
     .addOption(new Option('--max-file-size <size>', 'skip blobs and files larger than this').default('10MiB'))
     .addOption(decodeDepthOption())
+    .addOption(workersOption())
     .option('-c, --config <file>', `config file (default: .nhiscan.toml in the target's root)`);
 }
 
@@ -94,6 +109,7 @@ export async function prepareScan(target: string, flags: SourceFlags, showSecret
       range: flags.range,
       maxFileSize,
       decodeDepth: Number(flags.decodeDepth),
+      workers: flags.workers,
       showSecrets,
       config,
       onProgress: (p) => spinner.progress(p),

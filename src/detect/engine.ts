@@ -25,6 +25,44 @@ export function isBinary(data: Buffer): boolean {
   return data.subarray(0, end).includes(0);
 }
 
+/** An empty tally, summed by whoever scans (the main thread, or each worker). */
+export function emptyStats(): ScanStats {
+  return { blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0, suppressed: 0 };
+}
+
+/**
+ * Scan one item and tally it; returns its hits, or null when nothing matched. The one place the
+ * per-item rules live, for the main thread and the scan workers alike.
+ */
+export function scanItem(item: ContentItem, matcher: Matcher, files: FileMatcher, stats: ScanStats): BlobHits | null {
+  // A keystore is a finding whatever its size or bytes, so file rules run before any skipping.
+  const fileHits = files.match(item.path, item.data);
+  let hit: BlobHits | null = null;
+  if (fileHits.length) {
+    const contentId = /^[0-9a-f]{40,64}$/.test(item.key) ? item.key : item.data ? gitBlobId(item.data) : undefined;
+    hit = { key: item.key, path: item.path, matches: [], files: fileHits, ...(contentId ? { contentId } : {}) };
+  }
+  if (!item.data) {
+    stats.skippedLarge++;
+    return hit;
+  }
+  if (isBinary(item.data)) {
+    stats.skippedBinary++;
+    return hit;
+  }
+  stats.blobs++;
+  stats.bytes += item.data.length;
+  const before = matcher.regexChars;
+  const { matches, allowed } = matcher.scan(item.data, item.path);
+  stats.regexChars = (stats.regexChars ?? 0) + matcher.regexChars - before;
+  stats.suppressed += allowed;
+  if (matches.length) {
+    if (hit) hit.matches = matches;
+    else hit = { key: item.key, path: item.path, matches, files: [] };
+  }
+  return hit;
+}
+
 /**
  * Scan every item once and keep only what matched. Items stream through; nothing but hits
  * (and their raw secrets) outlives the loop, so memory does not grow with history length.
@@ -36,34 +74,13 @@ export async function scanItems(
   onProgress?: (p: Progress) => void,
   skipPath?: (path: string) => boolean,
 ): Promise<{ hits: BlobHits[]; stats: ScanStats }> {
-  const stats: ScanStats = { blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0, suppressed: 0 };
+  const stats = emptyStats();
   const hits: BlobHits[] = [];
   let lastReport = 0;
   for await (const item of items) {
     if (skipPath?.(item.path)) continue;
-    // A keystore is a finding whatever its size or bytes, so file rules run before any skipping.
-    const fileHits = files.match(item.path, item.data);
-    if (fileHits.length) {
-      const contentId = /^[0-9a-f]{40,64}$/.test(item.key) ? item.key : item.data ? gitBlobId(item.data) : undefined;
-      hits.push({ key: item.key, path: item.path, matches: [], files: fileHits, ...(contentId ? { contentId } : {}) });
-    }
-    if (!item.data) {
-      stats.skippedLarge++;
-      continue;
-    }
-    if (isBinary(item.data)) {
-      stats.skippedBinary++;
-      continue;
-    }
-    stats.blobs++;
-    stats.bytes += item.data.length;
-    const { matches, allowed } = matcher.scan(item.data, item.path);
-    stats.suppressed += allowed;
-    if (matches.length) {
-      const own = fileHits.length ? hits[hits.length - 1]! : undefined;
-      if (own) own.matches = matches;
-      else hits.push({ key: item.key, path: item.path, matches, files: [] });
-    }
+    const hit = scanItem(item, matcher, files, stats);
+    if (hit) hits.push(hit);
     if (onProgress && stats.blobs - lastReport >= 256) {
       lastReport = stats.blobs;
       onProgress({ blobs: stats.blobs, bytes: stats.bytes });

@@ -5,6 +5,7 @@ import { isDocumentedExample, isPlaceholder } from './placeholder.js';
 import { encodedSpans } from './decode.js';
 import { KeywordPrefilter } from './prefilter.js';
 import { LinearRegex } from './linear-regex.js';
+import { maxMatchLength } from './match-span.js';
 import type { Rule } from './rule.js';
 
 export const INLINE_ALLOW = 'nhiscan:allow';
@@ -41,44 +42,58 @@ interface CompiledRule {
   re: RegExp | null;
   /** The same pattern anchored at lastIndex: confirms a window's match against the whole text. */
   sticky: RegExp | null;
-  /** Whether the rule may run only in windows around its keyword hits (its matches sit on one line, near the keyword). */
-  windowed: boolean;
+  /**
+   * The longest match the pattern can make, when bounded and not too long: every match holds a
+   * keyword (a test checks each rule's examples), so it lies within this many characters of a hit
+   * and the regex runs only in those windows. 0: the rule always sees the whole text.
+   */
+  span: number;
   linear: LinearRegex | null;
 }
 
-/**
- * A pattern that can reach across lines (private key blocks, INI sections) or run without bound
- * must see the whole text. Conservative: any newline, `[\s\S]`, unbounded or long whitespace run, or
- * a negated class that does not exclude whitespace.
- */
-function canWindow(source: string): boolean {
-  if (/\\n|\\r|\[\\s\\S\]|\[\\S\\s\]|\\s\*|\\s\+|\\s\{\d*,\d{2,}\}|\.\*|\.\+/.test(source)) return false;
-  for (const m of source.matchAll(/\[\^((?:\\.|[^\]])*)\]/g)) if (!/\\s|\\n/.test(m[1]!)) return false;
-  return true;
-}
-
 function compile(rule: Rule): CompiledRule {
-  if (rule.pattern instanceof LinearRegex) return { rule, re: null, sticky: null, windowed: false, linear: rule.pattern };
+  if (rule.pattern instanceof LinearRegex) return { rule, re: null, sticky: null, span: 0, linear: rule.pattern };
   const flags = new Set([...rule.pattern.flags, 'g', 'd']);
   flags.delete('y');
   const f = [...flags].join('');
-  return { rule, re: new RegExp(rule.pattern.source, f), sticky: new RegExp(rule.pattern.source, `${f.replace('g', '')}y`), windowed: canWindow(rule.pattern.source), linear: null };
+  return { rule, re: new RegExp(rule.pattern.source, f), sticky: new RegExp(rule.pattern.source, `${f.replace('g', '')}y`), span: rule.keywordsAreContext ? 0 : windowSpan(rule.pattern), linear: null };
 }
 
 /**
- * How far around a keyword hit a rule's regex looks. A match sits near its keyword: the generic
- * rules' names are a few characters before the value, provider prefixes start the token, and the
- * longest tokens (Dropbox, JWTs) stay under AHEAD.
+ * Windows are used for rules whose matches are at most `maxSpan` long (longer ones, like PGP key
+ * blocks, see the whole text). A match within `edge` of a cut window end is confirmed on the whole
+ * text, where lookarounds see their real context.
  */
-export const WINDOW = { back: 1024, ahead: 4096, edge: 512 };
+export const WINDOW = { maxSpan: 20_000, edge: 512 };
 
-/** Merged [start, end) windows around `hits` (ascending), or null when they would cover most of the text. */
-function windowsAround(hits: number[], n: number): number[] | null {
+function windowSpan(pattern: RegExp): number {
+  const n = maxMatchLength(pattern);
+  return n <= WINDOW.maxSpan ? n : 0;
+}
+
+/** Total length covered by [start, end) pairs. */
+function unionLength(pairs: number[]): number {
+  if (pairs.length === 2) return pairs[1]! - pairs[0]!;
+  const order: Array<[number, number]> = [];
+  for (let i = 0; i < pairs.length; i += 2) order.push([pairs[i]!, pairs[i + 1]!]);
+  order.sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = -1;
+  for (const [lo, hi] of order) {
+    if (hi <= end) continue;
+    total += hi - Math.max(lo, end);
+    end = hi;
+  }
+  return total;
+}
+
+/** Merged [start, end) windows of `span` around `hits` (ascending), or null when they would cover most of the text. */
+function windowsAround(hits: number[], n: number, span: number): number[] | null {
   const out: number[] = [];
   let covered = 0;
   for (const h of hits) {
-    const lo = Math.max(0, h - WINDOW.back);
-    const hi = Math.min(n, h + WINDOW.ahead);
+    const lo = Math.max(0, h - span);
+    const hi = Math.min(n, h + span);
     const last = out.length - 1;
     if (last > 0 && lo <= out[last]!) {
       covered += hi - out[last]!;
@@ -109,6 +124,11 @@ export class Matcher {
   private readonly prefilter: KeywordPrefilter;
 
   readonly decodeDepth: number;
+  /**
+   * Characters the rule regexes ran over (per text, the union of every rule's windows): what the
+   * prefilter let through, for --debug. On real code it should be a small share of all bytes.
+   */
+  regexChars = 0;
   private readonly allowLine: ((line: string) => boolean) | undefined;
 
   /**
@@ -202,16 +222,18 @@ export class Matcher {
 
     const n = text.length;
     const whole = [0, n];
+    const spans: number[] = [];
     for (let k = 0; k < candidates.length; k++) {
-      const { rule, re, sticky, windowed, linear } = this.compiled[candidates[k]!]!;
+      const { rule, re, sticky, span, linear } = this.compiled[candidates[k]!]!;
       if (rule.paths && !rule.paths.test(path)) continue;
       if (re === null) {
         // Decided once per rule, so the built-in loop below keeps its shape and speed.
         allowed += this.scanLinear(text, rule, linear!, taken, matches, path);
         continue;
       }
-      const near = windowed ? hits?.[k] : null;
-      const wins = near ? (windowsAround(near, n) ?? whole) : whole;
+      const near = span > 0 ? hits?.[k] : null;
+      const wins = near ? (windowsAround(near, n, span) ?? whole) : whole;
+      spans.push(...wins);
       for (let w = 0; w < wins.length; w += 2) {
         const ws = wins[w]!;
         const we = wins[w + 1]!;
@@ -271,6 +293,7 @@ export class Matcher {
         }
       }
     }
+    this.regexChars += unionLength(spans);
     return { matches, allowed };
   }
 

@@ -36,6 +36,11 @@ export interface Rule {
   paths?: RegExp | LinearRegex;
   /** Placeholder filtering is on by default; rules whose secrets are structural (PEM) opt out. */
   allowPlaceholders?: boolean;
+  /**
+   * The keywords are context, not part of the match (a key id found because the file says
+   * "service_account"): the regex must see the whole text, not only windows around keyword hits.
+   */
+  keywordsAreContext?: boolean;
   nhi?: NhiId[];
   /** How to revoke this kind of credential at its provider. */
   revoke?: string;

@@ -35,6 +35,7 @@ export const googleRules = defineRules([
     title: 'GCP service-account key file',
     severity: 'critical',
     provider: 'gcp',
+    keywordsAreContext: true,
     keywords: ['service_account'],
     pattern: /"private_key_id"\s{0,4}:\s{0,4}"(?<secret>[a-f0-9]{40})"/,
     validate: validateServiceAccount,

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
@@ -89,6 +90,58 @@ export class HistorySource implements Source {
       else missing.push(...treeResult);
     }
     if (missing.length) this.gaps.push(missingGap([...new Set(missing)]));
+  }
+
+  /**
+   * The same walk as items(), without reading any blob: batches of `<id> <path>` lines for the scan
+   * workers, each of which reads its share with its own cat-file. Gaps are recorded the same way.
+   */
+  async *objectBatches(size: number): AsyncGenerator<string[]> {
+    await this.noteShallow();
+    try {
+      this.stashes = await stashCommits(this.repo);
+    } catch (err) {
+      if (!(err instanceof GitError)) throw err;
+      this.gaps.push({ scope: 'git stash reflog', reason: err.message });
+    }
+    const missing: string[] = [];
+    const walk = ['--objects', '--all', '--missing=print', ...this.stashes];
+    const trees = this.missingTrees(walk);
+    const revList = spawnGit(this.repo, ['rev-list', ...walk, '--filter=object:type=blob']);
+    const err = { text: '' };
+    const exit = waitForExit(revList, err);
+    exit.catch(() => undefined);
+    revList.stdout!.setEncoding('latin1');
+    let batch: string[] = [];
+    try {
+      for await (const line of createInterface({ input: revList.stdout!, crlfDelay: Infinity })) {
+        if (line.startsWith('?')) missing.push(line.slice(1).trim());
+        else if (line) batch.push(line);
+        if (batch.length >= size) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
+    } finally {
+      revList.kill();
+    }
+    const code = await exit;
+    if (code !== 0) this.gaps.push({ scope: 'git rev-list', reason: firstLine(err.text) || `exit ${code}` });
+    const treeResult = await trees;
+    if (code === 0) {
+      if (treeResult instanceof GitError) this.gaps.push({ scope: 'git rev-list (trees)', reason: treeResult.message });
+      else missing.push(...treeResult);
+    }
+    this.missing.push(...missing);
+  }
+
+  /** Objects the workers' cat-files found missing, added by the pool; becomes one gap. */
+  readonly missing: string[] = [];
+
+  /** Call once the pool is done: the missing ids from the walk and the workers as one gap. */
+  noteMissing(): void {
+    if (this.missing.length) this.gaps.push(missingGap([...new Set(this.missing)]));
   }
 
   private async missingTrees(walk: string[]): Promise<string[] | GitError> {

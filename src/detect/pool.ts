@@ -1,0 +1,133 @@
+// The main thread's side of the scan workers: it walks the history once and deals the object
+// lines out in batches; each worker reads and scans its share with its own cat-file and matcher.
+// Nothing is shared but this queue, so the design scales with cores.
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../config.js';
+import type { CoverageGap, ScanStats } from '../model.js';
+import { emptyStats, type BlobHits, type Progress } from './engine.js';
+import type { FileRule } from './file-rule.js';
+import type { Rule } from './rule.js';
+import { fromWire, type WireHits } from './wire.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
+
+export interface PoolOptions {
+  workers: number;
+  repo: string;
+  maxFileSize: number;
+  decodeDepth: number;
+  config: Config;
+  rules: readonly Rule[];
+  fileRules: readonly FileRule[];
+  onProgress?: ((p: Progress) => void) | undefined;
+}
+
+export interface PoolResult {
+  hits: BlobHits[];
+  stats: ScanStats;
+  gaps: CoverageGap[];
+  /** Objects the workers' cat-files did not find. */
+  missing: string[];
+}
+
+/** Batches a worker may hold at once: enough to keep it busy, few enough to bound memory. */
+const IN_FLIGHT = 4;
+
+/** From dist/ the worker is beside this file; run from the TypeScript sources (tests), use the build. */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? new URL('../../dist/detect/worker.js', here) : new URL('./worker.js', here);
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: number;
+  /** Lines sent and not yet answered, so a worker that dies can say how much it lost. */
+  linesOut: number;
+  sizes: number[];
+  alive: boolean;
+  done: Promise<void>;
+}
+
+export async function scanInPool(batches: AsyncIterable<string[]>, o: PoolOptions): Promise<PoolResult> {
+  const init: WorkerInit = {
+    repo: o.repo,
+    maxFileSize: o.maxFileSize,
+    decodeDepth: o.decodeDepth,
+    config: o.config.text !== null && o.config.file !== null ? { text: o.config.text, file: o.config.file } : null,
+  };
+  const wire: WireHits[] = [];
+  const missing: string[] = [];
+  const gaps: CoverageGap[] = [];
+  const stats = emptyStats();
+  const progress = { blobs: 0, bytes: 0 };
+  let wake: (() => void) | null = null;
+  const nudge = () => {
+    wake?.();
+    wake = null;
+  };
+
+  const slots: Slot[] = [];
+  for (let i = 0; i < o.workers; i++) {
+    const worker = new Worker(workerUrl(), { workerData: init });
+    const slot = { worker, inFlight: 0, linesOut: 0, sizes: [], alive: true } as unknown as Slot;
+    slot.done = new Promise<void>((resolve) => {
+      let finished = false;
+      const lost = (reason: string) => {
+        if (finished) return;
+        finished = true;
+        slot.alive = false;
+        gaps.push({ scope: `scan worker ${i + 1}`, reason: `${reason}; ${slot.linesOut} object(s) it held were not scanned` });
+        nudge();
+        resolve();
+      };
+      worker.on('message', (msg: FromWorker) => {
+        if ('batch' in msg) {
+          slot.inFlight--;
+          slot.linesOut -= slot.sizes.shift() ?? 0;
+          wire.push(...msg.hits);
+          missing.push(...msg.missing);
+          progress.blobs += msg.blobs;
+          progress.bytes += msg.bytes;
+          o.onProgress?.({ ...progress });
+          nudge();
+          return;
+        }
+        finished = true;
+        for (const k of Object.keys(msg.stats) as Array<keyof ScanStats>) stats[k] = (stats[k] ?? 0) + (msg.stats[k] ?? 0);
+        for (const g of msg.gaps) if (!gaps.some((x) => x.scope === g.scope)) gaps.push(g);
+        void worker.terminate();
+        resolve();
+      });
+      worker.on('error', (err) => lost(`failed: ${err.message.split('\n')[0]}`));
+      worker.on('exit', (code) => lost(`exited with code ${code} before finishing`));
+    });
+    slots.push(slot);
+  }
+
+  let seq = 0;
+  for await (const lines of batches) {
+    let slot: Slot | undefined;
+    for (;;) {
+      const alive = slots.filter((s) => s.alive);
+      if (alive.length === 0) break;
+      slot = alive.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+      if (slot.inFlight < IN_FLIGHT) break;
+      await new Promise<void>((r) => (wake = r));
+      slot = undefined;
+    }
+    if (!slot) {
+      gaps.push({ scope: 'scan workers', reason: 'every scan worker failed; the rest of the history was not scanned' });
+      break;
+    }
+    slot.inFlight++;
+    slot.linesOut += lines.length;
+    slot.sizes.push(lines.length);
+    slot.worker.postMessage({ lines, seq } satisfies ToWorker);
+    seq += lines.length;
+  }
+  for (const s of slots) if (s.alive) s.worker.postMessage({ end: true } satisfies ToWorker);
+  await Promise.all(slots.map((s) => s.done));
+
+  wire.sort((a, b) => a.seq - b.seq);
+  return { hits: wire.map((w) => fromWire(w, o.rules, o.fileRules)), stats, gaps, missing };
+}

@@ -1,0 +1,87 @@
+// A scan worker: its own matcher and its own `git cat-file --batch`. The main thread sends it
+// batches of `<id> <path>` lines; it reads those blobs, scans them, and sends back only hits.
+import { parentPort, workerData } from 'node:worker_threads';
+import { emptyConfig, parseConfig } from '../config.js';
+import { activeFileRules, activeRules, newMatcher } from '../scan.js';
+import { BATCH_FORMAT, blobItem, parseBatch } from '../sources/git/cat-file.js';
+import { firstLine, spawnGit, waitForExit } from '../sources/git/exec.js';
+import { emptyStats, scanItem } from './engine.js';
+import { FileMatcher } from './file-matcher.js';
+import { toWire, type WireHits } from './wire.js';
+
+export interface WorkerInit {
+  repo: string;
+  maxFileSize: number;
+  decodeDepth: number;
+  config: { text: string; file: string } | null;
+}
+
+/** Main → worker. */
+export type ToWorker = { lines: string[]; seq: number } | { end: true };
+/** Worker → main: results per finished batch, then one final message. */
+export type FromWorker =
+  | { batch: true; hits: WireHits[]; missing: string[]; blobs: number; bytes: number }
+  | { done: true; stats: ReturnType<typeof emptyStats>; gaps: Array<{ scope: string; reason: string }> };
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const config = init.config ? parseConfig(init.config.text, init.config.file) : emptyConfig();
+const rules = activeRules(config);
+const fileRules = activeFileRules(config);
+const matcher = newMatcher(config, rules, init.decodeDepth);
+const files = new FileMatcher(fileRules);
+
+const catFile = spawnGit(init.repo, ['cat-file', `--batch=${BATCH_FORMAT}`, '--buffer'], { stdio: ['pipe', 'pipe', 'pipe'] });
+const catErr = { text: '' };
+const catExit = waitForExit(catFile, catErr);
+catExit.catch(() => undefined);
+catFile.stdin!.on('error', () => undefined);
+
+/** Per batch sent: its first sequence number and how many lines it had, in order. */
+const pending: Array<{ seq: number; count: number }> = [];
+
+port.on('message', (msg: ToWorker) => {
+  if ('end' in msg) {
+    catFile.stdin!.end();
+    return;
+  }
+  pending.push({ seq: msg.seq, count: msg.lines.length });
+  catFile.stdin!.write(`${msg.lines.join('\n')}\n`, 'latin1');
+});
+
+async function run(): Promise<void> {
+  const stats = emptyStats();
+  let hits: WireHits[] = [];
+  let missing: string[] = [];
+  let at = 0; // index within the current batch
+  let blobs0 = 0;
+  let bytes0 = 0;
+  // Every input line gets an answer (rev-list names commits too), so count all of them.
+  for await (const entry of parseBatch(catFile.stdout!, init.maxFileSize, true)) {
+    const batch = pending[0]!;
+    const seq = batch.seq + at;
+    if ('missing' in entry) missing.push(entry.id);
+    else if (entry.type === 'blob') {
+      const hit = scanItem(blobItem(entry), matcher, files, stats);
+      if (hit) hits.push(toWire(hit, seq, rules, fileRules));
+    }
+    if (++at === batch.count) {
+      pending.shift();
+      at = 0;
+      port.postMessage({ batch: true, hits, missing, blobs: stats.blobs - blobs0, bytes: stats.bytes - bytes0 } satisfies FromWorker);
+      hits = [];
+      missing = [];
+      blobs0 = stats.blobs;
+      bytes0 = stats.bytes;
+    }
+  }
+  const gaps = [...matcher.gaps()];
+  const code = await catExit;
+  if (code !== 0) gaps.push({ scope: 'git cat-file', reason: firstLine(catErr.text) || `exit ${code}` });
+  port.postMessage({ done: true, stats, gaps } satisfies FromWorker);
+}
+
+run().catch((err: unknown) => {
+  // Anything else is a bug; the main thread turns a worker error into a gap with this message.
+  throw err;
+});

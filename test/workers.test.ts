@@ -1,0 +1,71 @@
+// The worker count changes speed, never results: the same report comes out with 1 and N workers.
+import { unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempRepos } from './helpers/git.js';
+import { awsKeyId, githubToken } from './helpers/secrets.js';
+
+const repo = tempRepos();
+
+function report(args: string[]) {
+  const r = runCli(args);
+  const rep = JSON.parse(r.stdout);
+  delete rep.generatedAt;
+  delete rep.summary.durationMs;
+  return { code: r.code, stderr: r.stderr, rep };
+}
+
+describe('--workers', () => {
+  it('1, 2 and 5 workers give the same findings, provenance, stats and gaps, with config rules in every worker', () => {
+    const r = repo();
+    r.write('.nhiscan.toml', '[[rule]]\nid = "acme-token"\nregex = \'acme_[a-z0-9]{24}\'\nkeywords = ["acme_"]\n');
+    const secrets: string[] = [];
+    // Many commits and blobs, so every worker gets batches; secrets early, late, deleted and repeated.
+    for (let i = 0; i < 60; i++) {
+      const files: Record<string, string> = {};
+      for (let j = 0; j < 20; j++) files[`src/m${j}.js`] = `// rev ${i}.${j}\nexport const v = ${i * 100 + j};\n`;
+      if (i % 7 === 0) {
+        const t = githubToken();
+        secrets.push(t);
+        files[`cfg/t${i}.env`] = `GITHUB_TOKEN=${t}\n`;
+      }
+      if (i === 30) files['cfg/aws.env'] = `AWS_ACCESS_KEY_ID=${awsKeyId('123456789012')}\n`;
+      if (i === 40) files['cfg/acme.txt'] = 'token acme_0123456789abcdefghijklmn\n';
+      r.commit(`c${i}`, files);
+      if (i === 50) r.remove('cfg/t0.env');
+    }
+    const one = report(['scan', r.dir, '-f', 'json', '--workers', '1', '--show-secrets']);
+    expect(one.code).toBe(1);
+    for (const n of ['2', '5']) {
+      const many = report(['scan', r.dir, '-f', 'json', '--workers', n, '--show-secrets']);
+      expect(many.code).toBe(1);
+      expect(many.rep).toEqual(one.rep);
+    }
+    const found = one.rep.findings.map((f: { secret: string }) => f.secret);
+    for (const s of secrets) expect(found).toContain(s);
+    expect(one.rep.findings.some((f: { ruleId: string }) => f.ruleId === 'acme-token')).toBe(true);
+  });
+
+  it('a missing blob is the same gap with workers, and everything else is still scanned', () => {
+    const r = repo();
+    const late = githubToken();
+    r.commit('a', { 'gone.txt': 'some content that will be lost\n' });
+    const gone = r.git('rev-parse', 'HEAD:gone.txt').trim();
+    r.commit('b', { 'late.env': `T=${late}\n` });
+    unlinkSync(join(r.dir, '.git', 'objects', gone.slice(0, 2), gone.slice(2)));
+    const one = report(['scan', r.dir, '-f', 'json', '--workers', '1', '--show-secrets']);
+    const two = report(['scan', r.dir, '-f', 'json', '--workers', '2', '--show-secrets']);
+    expect(one.code).toBe(3);
+    expect(two.code).toBe(3);
+    expect(two.rep).toEqual(one.rep);
+    expect(JSON.stringify(two.rep.coverage.gaps)).toContain(gone);
+    expect(two.rep.findings.map((f: { secret: string }) => f.secret)).toContain(late);
+  });
+
+  it('rejects a worker count that is not a whole number from 1 to 256', () => {
+    for (const bad of ['0', '-1', '1.5', 'many', '257']) {
+      const r = runCli(['scan', '.', '--workers', bad]);
+      expect(r.code, bad).toBe(2);
+    }
+  });
+});
