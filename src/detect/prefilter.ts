@@ -19,7 +19,7 @@ export const MIN_RUN = 24;
  * Hit positions kept per keyword and blob. Past this many, the keyword is common in the blob and
  * its rules run over the whole text instead of windows (the windows would cover most of it anyway).
  */
-export const MAX_HITS = 32;
+export const MAX_HITS = 256;
 
 /** What one pass found: the candidate rules, base64 runs, and per rule where its keywords are. */
 export interface PassResult {
@@ -47,7 +47,7 @@ export class KeywordPrefilter {
   private readonly keywordCount: number;
   private readonly keywordsByRule: number[][];
   /** Reused per pass: hit counts and positions per keyword (MAX_HITS slots each). */
-  private readonly count: Uint8Array;
+  private readonly count: Uint16Array;
   private readonly positions: Int32Array;
 
   constructor(rules: readonly Rule[]) {
@@ -77,7 +77,7 @@ export class KeywordPrefilter {
       }
     });
     this.keywordCount = keywordIds.size;
-    this.count = new Uint8Array(this.keywordCount);
+    this.count = new Uint16Array(this.keywordCount);
     this.positions = new Int32Array(this.keywordCount * MAX_HITS);
 
     // Byte classes: every byte used in a keyword (folded to lower case) gets its own class; the rest share 0.

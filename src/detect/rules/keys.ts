@@ -31,7 +31,7 @@ export const keyRules = defineRules([
     title: 'Private key (PEM)',
     severity: 'critical',
     provider: 'crypto',
-    keywords: ['private key'],
+    keywords: ['private key-----'], // the PEM header itself: prose about private keys is everywhere in TLS code
     // The body class admits JSON-escaped newlines (\n) so keys inside service-account files are found.
     // It excludes '-', so a BEGIN line with no END gives up at the next dash instead of 16 KiB later.
     pattern:
