@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeywordPrefilter } from '../src/detect/prefilter.js';
+import { base64Runs, KeywordPrefilter, MIN_RUN } from '../src/detect/prefilter.js';
 import type { Rule } from '../src/detect/rule.js';
 
 function rule(id: string, keywords: string[], paths?: RegExp): Rule {
@@ -36,5 +36,37 @@ describe('keyword prefilter (Aho-Corasick over bytes)', () => {
     expect(ids('secret')).toContain('b');
     expect(ids('xxxx ghp_')).toContain('c');
     expect(ids('é ghp_ ü')).toContain('c');
+  });
+});
+
+describe('base64 runs', () => {
+  // The per-byte definition the sampled scan must agree with.
+  function reference(data: Uint8Array): number[] {
+    const out: number[] = [];
+    let start = -1;
+    for (let i = 0; i <= data.length; i++) {
+      const b64 = i < data.length && /[A-Za-z0-9+/_-]/.test(String.fromCharCode(data[i]!));
+      if (b64 && start === -1) start = i;
+      if (!b64 && start !== -1) {
+        if (i - start >= MIN_RUN) out.push(start, i);
+        start = -1;
+      }
+    }
+    return out;
+  }
+
+  it('finds exactly the runs of 24 or more, at the edges and at every length around the limit', () => {
+    const cases = ['', 'a'.repeat(23), 'a'.repeat(24), ` ${'b'.repeat(24)}`, `${'c'.repeat(25)} `, `x ${'Q'.repeat(23)} ${'R'.repeat(24)} ${'S'.repeat(47)}=${'T'.repeat(48)}`];
+    let seed = 7;
+    for (let k = 0; k < 300; k++) {
+      let s = '';
+      const len = 1 + (k * 37) % 400;
+      for (let i = 0; i < len; i++) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        s += seed % 9 === 0 ? ' ' : 'aZ9+/_-'[seed % 7];
+      }
+      cases.push(s);
+    }
+    for (const c of cases) expect(base64Runs(Buffer.from(c, 'latin1')), JSON.stringify(c.slice(0, 40))).toEqual(reference(Buffer.from(c, 'latin1')));
   });
 });
