@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// Times `nhiscan scan` on a large history against the floor of reading every object once:
-//   node bench/history.mjs                  # synthetic repo, 20,000 commits (built once, cached)
-//   node bench/history.mjs --commits 50000
-//   node bench/history.mjs --path /some/repo
-// Prints wall time, MB/s of unique blob bytes, nhiscan's peak RSS, the ratio to the floor, and
-// the wall time of `scan --staged` with 10 staged files.
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// History-scan speed against the floor of reading every object once, on any repository:
+//   node bench/history.mjs --path /some/repo.git [--runs 3] [--workers 1,2]
+//   node bench/history.mjs --synthetic [--commits 20000]   # regression check only: not evidence
+// For each repository, in one run, it prints the floor (`git cat-file --batch-all-objects --batch
+// --unordered`), nhiscan's wall and CPU time and peak RSS (nhiscan plus its git children, summed,
+// sampled from /proc) for each worker count, the share of bytes that reached the regex stage, and
+// `gitleaks git` when a gitleaks binary is on PATH; then the ratios. Medians of --runs.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSynthRepo } from './synth-repo.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'nhiscan.js');
@@ -20,81 +20,122 @@ const opt = (name, dflt) => {
   return i === -1 ? dflt : args[i + 1];
 };
 const runs = Number(opt('--runs', '3'));
+const workerCounts = String(opt('--workers', '1,2')).split(',').map(Number);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const TICK = 100; // clock ticks per second for /proc/<pid>/stat on Linux
 
-function timed(cmd, argv, { cwd, stdout = 'ignore' } = {}) {
+/** Every descendant of pid (and pid), from /proc. */
+function tree(pid) {
+  const kids = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      if (!kids.has(ppid)) kids.set(ppid, []);
+      kids.get(ppid).push(Number(d));
+    } catch {
+      // gone already
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(kids.get(out[i]) ?? []));
+  return out;
+}
+
+function rssKiB(pid) {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Run a command; wall time, CPU (self + children, sampled until exit) and peak summed RSS. */
+function measure(cmd, argv, cwd) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { cwd, stdio: ['ignore', stdout, 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
+    const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    let peak = 0;
+    const cpu = new Map();
+    const sample = () => {
+      const pids = tree(child.pid);
+      peak = Math.max(peak, pids.reduce((s, p) => s + rssKiB(p), 0));
+      for (const p of pids) {
+        try {
+          const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+          cpu.set(p, (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICK);
+        } catch {
+          // exited between listing and reading
+        }
+      }
+    };
+    const timer = setInterval(sample, 50);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, secs: Number(process.hrtime.bigint() - start) / 1e9, stderr: err }));
+    child.on('close', (code) => {
+      clearInterval(timer);
+      const secs = Number(process.hrtime.bigint() - start) / 1e9;
+      resolve({ code, secs, cpu: [...cpu.values()].reduce((a, b) => a + b, 0), peakMiB: peak / 1024, stderr });
+    });
   });
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function bench(repo) {
+  const count = execFileSync('git', ['rev-list', '--all', '--count'], { cwd: repo, encoding: 'utf8' }).trim();
+  const lines = [`repo: ${repo}`, `commits (all refs): ${count}`];
+  const floor = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await measure('git', ['cat-file', '--batch-all-objects', '--batch', '--unordered'], repo);
+    if (r.code !== 0) throw new Error(`floor failed: ${r.stderr}`);
+    floor.push(r.secs);
+  }
+  const f = median(floor);
+  lines.push(`floor  git cat-file --batch-all-objects --batch --unordered: ${f.toFixed(2)} s`);
+  let scanStats = null;
+  for (const w of workerCounts) {
+    const walls = [];
+    const cpus = [];
+    let peak = 0;
+    for (let i = 0; i < runs; i++) {
+      const dir = mkdtempSync(join(tmpdir(), 'nhiscan-bench-'));
+      const out = join(dir, 'r.json');
+      const r = await measure(process.execPath, [cli, 'scan', repo, '--format', 'json', '--output', out, '--workers', String(w)]);
+      if (r.code !== 0 && r.code !== 1 && r.code !== 3) throw new Error(`scan exited ${r.code}: ${r.stderr}`);
+      walls.push(r.secs);
+      cpus.push(r.cpu);
+      peak = Math.max(peak, r.peakMiB);
+      const rep = JSON.parse(readFileSync(out, 'utf8'));
+      scanStats = { ...rep.summary.scan, findings: rep.summary.total, complete: rep.coverage.complete, exit: r.code };
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const s = median(walls);
+    lines.push(`nhiscan scan --workers ${w}: ${s.toFixed(2)} s wall, ${median(cpus).toFixed(1)} s CPU, peak RSS ${peak.toFixed(0)} MiB (with git children); ${(s / f).toFixed(2)}x the floor`);
+  }
+  const mib = scanStats.bytes / 1024 / 1024;
+  lines.push(`scanned: ${scanStats.blobs} unique text blobs, ${mib.toFixed(1)} MiB; reached the regex stage: ${((100 * (scanStats.regexChars ?? 0)) / scanStats.bytes).toFixed(1)}% of them; ${scanStats.findings} findings; complete: ${scanStats.complete} (exit ${scanStats.exit})`);
+  const gitleaks = spawnSync('gitleaks', ['version'], { encoding: 'utf8' });
+  if (gitleaks.status === 0) {
+    const g = [];
+    for (let i = 0; i < runs; i++) g.push((await measure('gitleaks', ['git', repo, '--no-banner', '--report-path', '/dev/null', '--exit-code', '0'])).secs);
+    lines.push(`gitleaks ${gitleaks.stdout.trim()} git: ${median(g).toFixed(2)} s (${(median(g) / f).toFixed(2)}x the floor)`);
+  } else {
+    lines.push('gitleaks: not on PATH, not measured');
+  }
+  return lines.join('\n');
+}
 
 async function main() {
   let repo = opt('--path');
   if (!repo) {
+    if (!args.includes('--synthetic')) throw new Error('give --path REPO (a real repository), or --synthetic for the regression check');
+    const { buildSynthRepo } = await import('./synth-repo.mjs');
     const commits = Number(opt('--commits', '20000'));
     repo = join(root, 'bench', '.work', `synth-${commits}.git`);
-    process.stderr.write(`building or reusing ${repo} …\n`);
+    process.stderr.write(`synthetic repository (a regression check, not evidence): building or reusing ${repo}\n`);
     await buildSynthRepo(repo, { commits });
   }
-  const count = execFileSync('git', ['rev-list', '--all', '--count'], { cwd: repo, encoding: 'utf8' }).trim();
-  const packBytes = execFileSync('git', ['count-objects', '-v'], { cwd: repo, encoding: 'utf8' });
-
-  const floor = [];
-  for (let i = 0; i < runs; i++) {
-    const r = await timed('git', ['cat-file', '--batch-all-objects', '--batch', '--unordered'], { cwd: repo });
-    if (r.code !== 0) throw new Error(`floor failed: ${r.stderr}`);
-    floor.push(r.secs);
-  }
-
-  const scans = [];
-  let rss = 0;
-  let bytes = 0;
-  let blobs = 0;
-  let findings = 0;
-  for (let i = 0; i < runs; i++) {
-    const out = join(tmpdir(), `nhiscan-bench-${process.pid}.json`);
-    const r = await timed(process.execPath, [cli, 'scan', repo, '--format', 'json', '--output', out, '--debug']);
-    if (r.code !== 1 && r.code !== 0) throw new Error(`scan exited ${r.code}: ${r.stderr}`);
-    scans.push(r.secs);
-    const m = /peakRssMiB=(\d+)/.exec(r.stderr);
-    rss = Math.max(rss, m ? Number(m[1]) : 0);
-    const report = JSON.parse(execFileSync('cat', [out], { encoding: 'utf8', maxBuffer: 1 << 28 }));
-    bytes = report.summary.scan.bytes;
-    blobs = report.summary.scan.blobs;
-    findings = report.summary.total;
-    rmSync(out, { force: true });
-  }
-
-  // --staged: a working clone with 10 modified, staged files.
-  const work = mkdtempSync(join(tmpdir(), 'nhiscan-bench-staged-'));
-  execFileSync('git', ['clone', '-q', repo, join(work, 'w')]);
-  const w = join(work, 'w');
-  const files = execFileSync('git', ['ls-files'], { cwd: w, encoding: 'utf8' }).split('\n').filter(Boolean).slice(0, 10);
-  files.forEach((f, i) => writeFileSync(join(w, f), `// edit ${i}\nconst apiToken = options.token;\n`, { flag: 'a' }));
-  execFileSync('git', ['add', ...files], { cwd: w });
-  const staged = [];
-  for (let i = 0; i < 5; i++) staged.push((await timed(process.execPath, [cli, 'scan', '--staged', '--format', 'json'], { cwd: w })).secs);
-  rmSync(work, { recursive: true, force: true });
-
-  const f = median(floor);
-  const s = median(scans);
-  const mb = bytes / 1024 / 1024;
-  const lines = [
-    `repo: ${repo}`,
-    `commits: ${count}; unique text blobs scanned: ${blobs} (${mb.toFixed(1)} MiB); findings: ${findings}`,
-    packBytes.split('\n').find((l) => l.startsWith('size-pack')) ?? '',
-    `floor  git cat-file --batch-all-objects --batch --unordered: ${f.toFixed(2)} s (median of ${runs})`,
-    `nhiscan scan --format json: ${s.toFixed(2)} s (median of ${runs}), ${(mb / s).toFixed(1)} MiB/s, peak RSS ${rss} MiB`,
-    `ratio to floor: ${(s / f).toFixed(2)}x`,
-    `nhiscan scan --staged (10 files): ${median(staged).toFixed(3)} s (median of 5)`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${await bench(repo)}\n`);
 }
 
 main().catch((err) => {
