@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { UsageError } from './errors.js';
+import { OutputError, UsageError } from './errors.js';
 import type { BaselineEntry, BaselineOutcome, Finding, Report } from './model.js';
 import { isSecretFinding } from './model.js';
+import { escapeControl } from './report/escape.js';
 
 export const BASELINE_FILE = '.nhiscan-baseline.json';
 
@@ -24,29 +25,30 @@ export async function readBaseline(file: string, mustExist: boolean): Promise<Ba
     text = await readFile(file, 'utf8');
   } catch (err) {
     if (!mustExist && (err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new UsageError(`cannot read baseline ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read baseline ${escapeControl(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return parseBaseline(text, file);
 }
 
 /** A baseline from its text; `file` names it in errors (a path, or COMMIT:path for a committed one). */
 export function parseBaseline(text: string, file: string): Baseline {
+  const name = escapeControl(file); // a path is shown escaped; the outcome keeps the real one
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
     // V8's message quotes the input around the error, and a baseline sits beside secrets.
-    throw new UsageError(`${file}: not valid JSON (make one with nhiscan baseline create)`);
+    throw new UsageError(`${name}: not valid JSON (make one with nhiscan baseline create)`);
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`${file}: expected {"entries": [...]} (make one with nhiscan baseline create)`);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`${name}: expected {"entries": [...]} (make one with nhiscan baseline create)`);
   const entries = (doc as { entries?: unknown }).entries;
-  if (!Array.isArray(entries)) throw new UsageError(`${file}: expected {"entries": [...]}`);
+  if (!Array.isArray(entries)) throw new UsageError(`${name}: expected {"entries": [...]}`);
   entries.forEach((e: Partial<BaselineEntry>, i) => {
     if (e === null || typeof e !== 'object' || typeof e.fingerprint !== 'string' || typeof e.ruleId !== 'string') {
-      throw new UsageError(`${file}: entry ${i + 1} needs "fingerprint" and "ruleId"`);
+      throw new UsageError(`${name}: entry ${i + 1} needs "fingerprint" and "ruleId"`);
     }
     if (e.expires !== undefined && (typeof e.expires !== 'string' || !isCalendarDate(e.expires))) {
-      throw new UsageError(`${file}: entry ${i + 1} has an invalid "expires" (use YYYY-MM-DD)`);
+      throw new UsageError(`${name}: entry ${i + 1} has an invalid "expires" (use YYYY-MM-DD)`);
     }
   });
   return { file, entries: entries as BaselineEntry[] };
@@ -138,5 +140,12 @@ export function mergeBaseline(
 
 export async function writeBaseline(file: string, entries: BaselineEntry[]): Promise<void> {
   const doc = { tool: 'nhiscan', format: 1, entries };
-  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`);
+  try {
+    await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`);
+  } catch (err) {
+    // The baseline is this command's output: not writing it is exit 3, named with file and errno.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw err;
+    throw new OutputError(`cannot write baseline ${escapeControl(file)}: ${code}`);
+  }
 }

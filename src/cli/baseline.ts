@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { BASELINE_FILE, isCalendarDate, mergeBaseline, readBaseline, writeBaseline } from '../baseline.js';
 import { UsageError } from '../errors.js';
+import { escapeControl } from '../report/escape.js';
 import { runScan } from '../scan.js';
 import { withGlobalOptions } from './common.js';
 import { addSourceOptions, prepareScan, type SourceFlags } from './scan-options.js';
@@ -40,7 +41,7 @@ function subcommand(name: 'create' | 'update', setExit: (code: number) => void):
       () => true,
       () => false,
     );
-    if (name === 'create' && exists && !flags.force) throw new UsageError(`${file} exists; use baseline update, or --force to replace it`);
+    if (name === 'create' && exists && !flags.force) throw new UsageError(`${escapeControl(file)} exists; use baseline update, or --force to replace it`);
     const previous = name === 'update' ? ((await readBaseline(file, false))?.entries ?? []) : [];
     let report;
     try {
@@ -50,13 +51,14 @@ function subcommand(name: 'create' | 'update', setExit: (code: number) => void):
     }
     if (!report.coverage.complete) {
       // A baseline made from an incomplete scan would silently drop entries.
-      process.stderr.write(`nhiscan: scan incomplete (${report.coverage.gaps.map((g) => g.scope).join(', ')}); baseline not written\n`);
+      process.stderr.write(`nhiscan: scan incomplete (${escapeControl(report.coverage.gaps.map((g) => g.scope).join(', '))}); baseline not written\n`);
       setExit(3);
       return;
     }
     const merged = mergeBaseline(report, previous, { reason: flags.reason, author: flags.author, expires: flags.expires }, Boolean(flags.keepStale));
     await writeBaseline(file, merged.entries);
-    process.stderr.write(`${file}: ${merged.entries.length} entr${merged.entries.length === 1 ? 'y' : 'ies'} (${merged.added} added, ${merged.removed} removed)\n`);
+    // The file name comes from the target's path or --file: either may hold terminal controls.
+    process.stderr.write(`${escapeControl(file)}: ${merged.entries.length} entr${merged.entries.length === 1 ? 'y' : 'ies'} (${merged.added} added, ${merged.removed} removed)\n`);
     setExit(0);
   });
   return cmd;

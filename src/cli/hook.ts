@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { installPreCommitHook } from '../hook.js';
+import { escapeControl } from '../report/escape.js';
 import { withGlobalOptions } from './common.js';
 
 export function hookCommand(setExit: (code: number) => void): Command {
@@ -11,7 +12,8 @@ export function hookCommand(setExit: (code: number) => void): Command {
   withGlobalOptions(install);
   install.action(async (repo: string, flags: { force?: boolean }) => {
     const path = await installPreCommitHook(repo, Boolean(flags.force));
-    process.stderr.write(`installed pre-commit hook: ${path}\n`);
+    // The path comes from the repository's location and core.hooksPath: either may hold controls.
+    process.stderr.write(`installed pre-commit hook: ${escapeControl(path)}\n`);
     setExit(0);
   });
   hook.addCommand(install);

@@ -1,12 +1,35 @@
 // Fault suite: baseline files and flags, and the hook installer, keep the contract.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { tempRepos } from '../helpers/git.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, tempRepos } from '../helpers/git.js';
 import { githubToken } from '../helpers/secrets.js';
-import { cli, expectContract } from './harness.js';
+import { cli, expectContract, type FaultRun } from './harness.js';
 
 const repo = tempRepos();
+const dirs: string[] = [];
+afterEach(() => {
+  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'nhiscan-bh-fault-'));
+  dirs.push(d);
+  return d;
+}
+
+/** As root but without the capabilities that override permission bits (see test/faults/git.test.ts). */
+const NO_DAC = '-dac_override,-dac_read_search';
+function withoutDac(args: string[]): FaultRun {
+  const res = spawnSync('setpriv', [`--inh-caps=${NO_DAC}`, `--bounding-set=${NO_DAC}`, '--', process.execPath, CLI, ...args], {
+    cwd: tmpdir(),
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', NO_COLOR: '1' },
+  });
+  return { code: res.status, signal: res.signal, stdout: res.stdout, stderr: res.stderr };
+}
+const ESC = '\x1b'; // the real control character; reports must show it as the four characters \x1b
 
 describe('a baseline that is not a baseline is a usage error (exit 2), never "unexpected"', () => {
   for (const [name, text] of [
@@ -54,5 +77,100 @@ describe('hook install', () => {
     r.commit('init', { 'a.txt': 'x\n' });
     mkdirSync(join(r.dir, '.git', 'hooks', 'pre-commit'), { recursive: true });
     expectContract(await cli(['hook', 'install', r.dir]), { code: 3, says: /cannot read the existing hook .*pre-commit: EISDIR/ });
+  });
+});
+
+describe('baseline create/update: output failures and the summary line (sweep items 11, 10)', () => {
+  it('an unwritable directory: exit 3, one line naming the file and EACCES, not "unexpected error"', () => {
+    const d = tempDir();
+    chmodSync(d, 0o755);
+    const target = join(d, 'app');
+    mkdirSync(target);
+    writeFileSync(join(target, 'a.txt'), 'nothing\n');
+    execFileSync('chown', ['-R', 'nobody', target]);
+    const run = withoutDac(['baseline', 'create', target]);
+    expectContract(run, { code: 3, says: /^nhiscan: cannot write baseline .*app\/\.nhiscan-baseline\.json: EACCES$/m });
+    expect(existsSync(join(target, '.nhiscan-baseline.json'))).toBe(false);
+  });
+
+  it('a --file in a missing directory: exit 3 naming it with ENOENT', async () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'nothing\n' });
+    const run = await cli(['baseline', 'create', r.dir, '--file', join(r.dir, 'no', 'such', 'b.json')]);
+    expectContract(run, { code: 3, says: /cannot write baseline .*no\/such\/b\.json: ENOENT/ });
+  });
+
+  it('control characters in the file name are escaped in the create and update summary', async () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'nothing\n' });
+    const file = join(r.dir, `b${ESC}[2J${ESC}]0;owned${'\x07'}.json`);
+    for (const sub of ['create', 'update']) {
+      const run = await cli(['baseline', sub, r.dir, '--file', file]);
+      expectContract(run, { code: 0, lines: 1 });
+      expect(run.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+      expect(run.stderr).toContain('b\\x1b[2J\\x1b]0;owned\\x07.json: 0 entries (0 added, 0 removed)');
+    }
+  });
+});
+
+describe('hook install: where it writes (sweep items 14, 15, 10)', () => {
+  it('a missing directory is a usage error naming it, not "git is not installed"; so is a file', async () => {
+    const missing = join(tempDir(), 'nonexist');
+    expectContract(await cli(['hook', 'install', missing]), { code: 2, says: /^nhiscan: repository not found: .*nonexist$/m });
+    const file = join(tempDir(), 'file.txt');
+    writeFileSync(file, 'x\n');
+    expectContract(await cli(['hook', 'install', file]), { code: 2, says: /not a directory: .*file\.txt/ });
+  });
+
+  it('git really missing is still named as such', async () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'x\n' });
+    expectContract(await cli(['hook', 'install', r.dir], { env: { PATH: '/nonexistent' } }), { code: 3, says: /git is not installed or not on PATH/ });
+  });
+
+  it('a broken .git in the repository is named as one (exit 3), not "not a git repository"', async () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'x\n' });
+    writeFileSync(join(r.dir, '.git', 'HEAD'), 'garbage\n');
+    expectContract(await cli(['hook', 'install', r.dir]), { code: 3, says: /looks like a git repository but git cannot open it/ });
+  });
+
+  it('a dangling pre-commit symlink: refused (exit 2) without --force, and its target outside the repo never written', async () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'x\n' });
+    const outside = join(tempDir(), 'outside-target');
+    const hook = join(r.dir, '.git', 'hooks', 'pre-commit');
+    symlinkSync(outside, hook);
+    expectContract(await cli(['hook', 'install', r.dir]), { code: 2, says: /pre-commit is a symbolic link; use --force/ });
+    expect(existsSync(outside)).toBe(false);
+    expect(readlinkSync(hook)).toBe(outside);
+
+    const forced = await cli(['hook', 'install', r.dir, '--force']);
+    expectContract(forced, { code: 0, lines: 1, says: /installed pre-commit hook/ });
+    expect(existsSync(outside)).toBe(false);
+    expect(lstatSync(hook).isSymbolicLink()).toBe(false);
+    expect(lstatSync(hook).mode & 0o777).toBe(0o755);
+    expect(readFileSync(hook, 'utf8')).toContain('# nhiscan pre-commit hook');
+  });
+
+  it('a symlink to an existing file outside: --force replaces the link, the file is untouched', async () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'x\n' });
+    const outside = join(tempDir(), 'shared-hook');
+    writeFileSync(outside, '#!/bin/sh\necho mine\n');
+    symlinkSync(outside, join(r.dir, '.git', 'hooks', 'pre-commit'));
+    expectContract(await cli(['hook', 'install', r.dir]), { code: 2, says: /symbolic link/ });
+    expectContract(await cli(['hook', 'install', r.dir, '--force']), { code: 0, lines: 1 });
+    expect(readFileSync(outside, 'utf8')).toBe('#!/bin/sh\necho mine\n');
+  });
+
+  it('control characters in core.hooksPath are escaped in the message', async () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'x\n' });
+    r.git('config', 'core.hooksPath', join(r.dir, `ho${ESC}[31moks`));
+    const run = await cli(['hook', 'install', r.dir]);
+    expectContract(run, { code: 0, lines: 1 });
+    expect(run.stderr).not.toContain('\x1b');
+    expect(run.stderr).toContain(`ho\\x1b[31moks/pre-commit`);
   });
 });

@@ -374,3 +374,105 @@ describe("a range is gated by its base's config and baseline (item 12)", () => {
     expectContract(await cli(['scan', r.dir, '--since', after, '--fail-on', 'high', '-f', 'json']), { code: 0 });
   });
 });
+
+describe('history rewritten locally is still scanned as git push sends it (sweep item 1)', () => {
+  /** b → leak → rm, the leak's blob reachable only through the real parent of rm. */
+  function leakThenRemove(): { r: TempRepo; token: string; base: string; leak: string } {
+    const r = repo();
+    const token = githubToken();
+    const base = r.commit('b', { 'b.txt': 'b\n' });
+    const leak = r.commit('s', { 'a.env': `t="${token}"\n` });
+    r.remove('a.env');
+    r.commit('rm');
+    return { r, token, base, leak };
+  }
+
+  async function expectLeakFound(r: TempRepo, token: string, leak: string, args: string[] = []): Promise<void> {
+    const run = await cli(['scan', r.dir, ...args, '-f', 'json'], { env: { HOME: '/nonexistent' } });
+    expectContract(run, { code: 1, secrets: [token] });
+    const rep = report(run);
+    expect(rep.coverage).toEqual({ complete: true, gaps: [] });
+    expect(rep.findings.map((f) => f.location)).toEqual([expect.objectContaining({ path: 'a.env', commit: leak })]);
+  }
+
+  it('git replace of the leaking commit with a clean one: the real commit is walked, for history and a range', async () => {
+    const { r, token, base, leak } = leakThenRemove();
+    const clean = r.git('commit-tree', '-p', base, '-m', 'x', `${base}^{tree}`).trim();
+    r.git('replace', leak, clean);
+    expect(r.git('log', '--format=%s').split('\n').filter(Boolean)).toEqual(['rm', 'x', 'b']); // git itself is fooled
+    await expectLeakFound(r, token, leak);
+    await expectLeakFound(r, token, leak, ['--range', `${base}..HEAD`]);
+  });
+
+  it('an info/grafts line that skips the leaking commit: the real parents are walked', async () => {
+    const { r, token, base, leak } = leakThenRemove();
+    writeFileSync(join(r.dir, '.git', 'info', 'grafts'), `${r.head()} ${base}\n`);
+    expect(r.git('log', '--format=%s').split('\n').filter(Boolean)).toEqual(['rm', 'b']);
+    await expectLeakFound(r, token, leak);
+    await expectLeakFound(r, token, leak, ['--since', base]);
+  });
+});
+
+describe('a broken .git is a broken repository, not a directory of files (sweep item 2)', () => {
+  const breakages: Array<[string, (r: TempRepo) => void]> = [
+    ['garbage in .git/HEAD', (r) => writeFileSync(join(r.dir, '.git', 'HEAD'), 'garbage\n')],
+    ['.git/refs removed', (r) => rmSync(join(r.dir, '.git', 'refs'), { recursive: true })],
+    ['.git/objects removed', (r) => rmSync(join(r.dir, '.git', 'objects'), { recursive: true })],
+    [
+      'a .git file naming a missing gitdir',
+      (r) => {
+        rmSync(join(r.dir, '.git'), { recursive: true });
+        writeFileSync(join(r.dir, '.git'), 'gitdir: /nonexistent/.git\n');
+      },
+    ],
+  ];
+  for (const [name, breakIt] of breakages) {
+    it(`${name}: exit 3, one line naming the target, report with the gap`, async () => {
+      const { r, token } = historyOnlySecret();
+      breakIt(r);
+      const run = await cli(['scan', r.dir, '-f', 'json']);
+      expectContract(run, { code: 3, secrets: [token], says: /nhiscan-test-\S+ looks like a git repository but git cannot open it/ });
+      const rep = report(run);
+      expect(rep.coverage.complete).toBe(false);
+      expect(gapText(rep)).toMatch(/looks like a git repository/);
+    });
+  }
+
+  it('a broken nested repository inside a healthy one is not scanned as the outer one\'s subdirectory', async () => {
+    const outer = repo();
+    outer.commit('init', { 'README.md': 'hi\n' });
+    const inner = new TempRepo();
+    inner.commit('leak', { 'ci.env': `T=${githubToken()}\n` });
+    const nested = join(outer.dir, 'vendor', 'lib');
+    mkdirSync(join(outer.dir, 'vendor'));
+    execFileSync('mv', [inner.dir, nested]);
+    writeFileSync(join(nested, '.git', 'HEAD'), 'garbage\n');
+    const run = await cli(['scan', nested, '-f', 'json']);
+    expectContract(run, { code: 3, says: /looks like a git repository .*git found the repository at/ });
+  });
+
+  it('a broken bare repository (HEAD, objects/, refs/): exit 3; a healthy bare one scans', async () => {
+    const { r, token } = historyOnlySecret();
+    const bare = join(tempDir(), 'bare.git');
+    execFileSync('git', ['clone', '-q', '--bare', r.dir, bare], { stdio: 'ignore' });
+    expectContract(await cli(['scan', bare, '-f', 'json']), { code: 1, secrets: [token] });
+    writeFileSync(join(bare, 'HEAD'), 'garbage\n');
+    const run = await cli(['scan', bare, '-f', 'json']);
+    expectContract(run, { code: 3, secrets: [token], says: /bare\.git looks like a git repository/ });
+    expect(report(run).coverage.complete).toBe(false);
+  });
+
+  it('a plain directory, a subdirectory of a healthy repository, and a directory with a lone HEAD file stay directory scans', async () => {
+    const r = repo();
+    const token = githubToken();
+    r.commit('init', { 'app/ci.env': `T=${token}\n` });
+    const plain = tempDir();
+    writeFileSync(join(plain, 'HEAD'), 'not a ref\n');
+    writeFileSync(join(plain, 'ci.env'), `T=${token}\n`);
+    for (const target of [join(r.dir, 'app'), plain]) {
+      const run = await cli(['scan', target, '-f', 'json']);
+      expectContract(run, { code: 1, secrets: [token] });
+      expect(report(run).coverage).toEqual({ complete: true, gaps: [] });
+    }
+  });
+});

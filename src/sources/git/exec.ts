@@ -1,18 +1,75 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { GitError } from '../../errors.js';
+import { escapeControl } from '../../report/escape.js';
 
-/** Flags that keep git's output machine-stable regardless of the user's config. */
-export const GIT_BASE = ['-c', 'core.quotePath=false', '-c', 'color.ui=false', '--no-pager'];
+/**
+ * Flags that keep git's output machine-stable regardless of the user's config, and make every git
+ * call see the real object graph: a replace ref (`git replace`, which can be pushed and fetched) or
+ * an `info/grafts` line can hide a commit from the walk although `git push` still sends it.
+ * Grafts have no flag: GIT_GRAFT_FILE (set in gitEnv) points them at an empty file, and the advice
+ * git prints whenever it reads a graft file is turned off so git's stderr stays one reason line.
+ */
+export const GIT_BASE = [
+  '--no-replace-objects',
+  '-c',
+  'advice.graftFileDeprecated=false',
+  '-c',
+  'core.quotePath=false',
+  '-c',
+  'color.ui=false',
+  '--no-pager',
+];
 
-// git's messages are matched below ("not a git repository", "dubious ownership"); a translated
-// message must not turn a refusal into "not a repository", so git speaks C-locale English to us.
-
-export function spawnGit(cwd: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn('git', [...GIT_BASE, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', LANGUAGE: 'C' }, ...options });
+/**
+ * git's messages are matched below ("not a git repository", "dubious ownership"); a translated
+ * message must not turn a refusal into "not a repository", so git speaks C-locale English to us.
+ * /dev/null is an empty graft file on every platform (Git for Windows maps it to NUL).
+ */
+export function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, LC_ALL: 'C', LANGUAGE: 'C', GIT_GRAFT_FILE: '/dev/null' };
 }
 
-/** Resolves with the exit code; turns a missing git binary into a clear error. */
+/** Where each child runs: a spawn failure is read against its cwd (see spawnFailure). */
+const cwdOf = new WeakMap<ChildProcess, string>();
+
+/**
+ * Node reports a missing cwd as ENOENT, the same code as a missing git binary, and an unsearchable
+ * one as EACCES; a cwd that is a file throws ENOTDIR synchronously. Look at the directory first, so
+ * "git is not installed" is said only when the directory is fine and git still cannot be started.
+ */
+function spawnFailure(err: NodeJS.ErrnoException, cwd: string | undefined): GitError {
+  if (cwd !== undefined) {
+    const where = escapeControl(cwd);
+    try {
+      if (!statSync(cwd).isDirectory()) return new GitError(`cannot run git in ${where}: not a directory`);
+      accessSync(cwd, constants.X_OK);
+    } catch (dirErr) {
+      const code = (dirErr as NodeJS.ErrnoException).code;
+      // Only the directory's own failures are expected here; anything else is a bug and propagates.
+      if (typeof code !== 'string') throw dirErr;
+      return new GitError(`cannot run git in ${where}: ${code === 'ENOENT' ? 'no such directory' : code}`);
+    }
+  }
+  if (err.code === 'ENOENT') return new GitError('git is not installed or not on PATH');
+  return new GitError(`cannot start git: ${err.code ?? 'spawn failed'}`);
+}
+
+export function spawnGit(cwd: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  let child: ChildProcess;
+  try {
+    child = spawn('git', [...GIT_BASE, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: gitEnv(), ...options });
+  } catch (err) {
+    // A synchronous spawn failure (ENOTDIR for a cwd that is a file) has an errno code; others are bugs.
+    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
+    throw spawnFailure(err as NodeJS.ErrnoException, cwd);
+  }
+  cwdOf.set(child, cwd);
+  return child;
+}
+
+/** Resolves with the exit code; turns a failed start (no git, no directory) into a clear GitError. */
 export function waitForExit(child: ChildProcess, stderr: { text: string }): Promise<number> {
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (d: string) => {
@@ -20,7 +77,8 @@ export function waitForExit(child: ChildProcess, stderr: { text: string }): Prom
   });
   return new Promise((resolve, reject) => {
     child.on('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'ENOENT' ? new GitError('git is not installed or not on PATH') : err);
+      // 'error' without a spawn syscall (a failed kill, a stdio error) is not a start failure.
+      reject(err.syscall?.startsWith('spawn') ? spawnFailure(err, cwdOf.get(child)) : err);
     });
     child.on('close', (code) => resolve(code ?? 128));
   });

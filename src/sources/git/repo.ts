@@ -1,6 +1,7 @@
-import { readFile, realpath } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
 import { GitError } from '../../errors.js';
+import { escapeControl } from '../../report/escape.js';
 import { firstLine, gitOutput, gitRun, type GitResult } from './exec.js';
 
 export interface RepoInfo {
@@ -25,10 +26,10 @@ function refusal(target: string, r: GitResult): GitError {
   const dubious = /dubious ownership in repository at '(.*)'/.exec(r.stderr);
   if (dubious) {
     return new GitError(
-      `git refuses to open ${dubious[1]} (owned by another user); if you trust it, run: git config --global --add safe.directory ${dubious[1]}`,
+      `git refuses to open ${escapeControl(dubious[1]!)} (owned by another user); if you trust it, run: git config --global --add safe.directory ${escapeControl(dubious[1]!)}`,
     );
   }
-  return new GitError(`git cannot open the repository at ${target}: ${firstLine(r.stderr) || `exit ${r.code}`}`);
+  return new GitError(`git cannot open the repository at ${escapeControl(target)}: ${escapeControl(firstLine(r.stderr)) || `exit ${r.code}`}`);
 }
 
 /** True when git refused a repository *above* `target`: a subdirectory is scanned as files either way. */
@@ -39,6 +40,41 @@ async function refusedParent(target: string, r: GitResult): Promise<boolean> {
   return (await realpath(target)).startsWith(at.endsWith(sep) ? at : at + sep);
 }
 
+/** Whether `path` exists as far as lstat can tell; only "no such entry" is absence. */
+async function present(path: string, kind: 'any' | 'file' | 'dir'): Promise<boolean> {
+  try {
+    const st = kind === 'any' ? await lstat(path) : await stat(path);
+    return kind === 'any' || (kind === 'file' ? st.isFile() : st.isDirectory());
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    // An entry we cannot even stat (EACCES on a parent, EIO) may well be a repository: say so loudly.
+    if (typeof code === 'string') return true;
+    throw err;
+  }
+}
+
+/**
+ * Whether the target itself claims to be a repository: a `.git` entry (directory, gitfile or link),
+ * or the layout of a bare one. HEAD alone is a common file name; HEAD with two of objects/, refs/
+ * and config is a git directory (one may be the very part that was lost, as in `rm -rf refs`).
+ */
+async function claimsRepo(target: string): Promise<boolean> {
+  if (await present(join(target, '.git'), 'any')) return true;
+  if (!(await present(join(target, 'HEAD'), 'file'))) return false;
+  const parts = await Promise.all([present(join(target, 'objects'), 'dir'), present(join(target, 'refs'), 'dir'), present(join(target, 'config'), 'file')]);
+  return parts.filter(Boolean).length >= 2;
+}
+
+/**
+ * git answers "not a git repository" for a target whose own .git is broken (garbage HEAD, refs or
+ * objects gone, a gitfile naming a missing directory) and may even walk up to a parent repository.
+ * Scanning that as plain files would skip .git and all history, and pass: it is a refusal instead.
+ */
+function brokenRepo(target: string, why: string): GitError {
+  return new GitError(`${escapeControl(target)} looks like a git repository but git cannot open it (${escapeControl(why)}); repair it, or scan only its files with --no-git`);
+}
+
 /**
  * A target is scanned as history only when it is the top of a repository (or a bare one).
  * A subdirectory of a repository is scanned as files, honouring .gitignore.
@@ -46,21 +82,31 @@ async function refusedParent(target: string, r: GitResult): Promise<boolean> {
 export async function detectRepo(target: string): Promise<RepoInfo | null> {
   const probe = await gitRun(target, ['rev-parse', '--is-bare-repository']);
   if (probe.code !== 0) {
-    if (NOT_A_REPO.test(firstLine(probe.stderr))) return null;
+    if (NOT_A_REPO.test(firstLine(probe.stderr))) {
+      if (await claimsRepo(target)) throw brokenRepo(target, firstLine(probe.stderr));
+      return null;
+    }
     if (await refusedParent(target, probe)) return null;
     throw refusal(target, probe);
   }
   const bare = probe.stdout.trim() === 'true';
   const abs = await realpath(target);
   const top = (await gitOutput(target, ['rev-parse', bare ? '--absolute-git-dir' : '--show-toplevel'])).trim();
-  if ((await realpath(top)) !== abs) return null;
+  if ((await realpath(top)) !== abs) {
+    // git passed over the target's own .git (it is not a valid git directory) to a repository above.
+    if (await claimsRepo(target)) throw brokenRepo(target, `git found the repository at ${top} instead`);
+    return null;
+  }
   return { root: abs, bare };
 }
 
 export async function requireRepo(target: string): Promise<string> {
   const r = await gitRun(target, ['rev-parse', '--show-toplevel']);
   if (r.code === 0) return r.stdout.trim();
-  if (NOT_A_REPO.test(firstLine(r.stderr))) throw new GitError(`not a git repository: ${target}`);
+  if (NOT_A_REPO.test(firstLine(r.stderr))) {
+    if (await claimsRepo(target)) throw brokenRepo(target, firstLine(r.stderr));
+    throw new GitError(`not a git repository: ${escapeControl(target)}`);
+  }
   throw refusal(target, r);
 }
 
