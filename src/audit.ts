@@ -1,4 +1,5 @@
-import { apiCallsOf, readInventory, scoreAccount, type AwsAuditOptions } from './aws-audit.js';
+import { apiCallsOf, readInventoryOrGap, scoreAccount, type AwsAuditOptions } from './aws-audit.js';
+import { GitError } from './errors.js';
 import { lookupOwners } from './cloud/aws/owner.js';
 import { loadConfig } from './config.js';
 import { compareFindings, isSecretFinding, summarize, type CoverageGap, type Finding, type Report, type ScanStats, type SecretFinding, type Severity } from './model.js';
@@ -43,6 +44,28 @@ async function scanRepo(target: string, opts: AuditOptions): Promise<Report> {
 }
 
 /**
+ * One repository git refuses (a bad .git/config, corrupt objects) is a gap for that repository,
+ * not the end of the audit: the other repositories and the AWS account still report. A usage
+ * error (a path that is not there, a bad config file) still stops the run with exit 2.
+ */
+async function scanRepoOrGap(target: string, opts: AuditOptions): Promise<Report> {
+  try {
+    return await scanRepo(target, opts);
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    return {
+      tool: 'nhiscan',
+      version: VERSION,
+      target,
+      generatedAt: new Date().toISOString(),
+      summary: summarize([], 0),
+      findings: [],
+      coverage: { complete: false, gaps: [{ scope: 'repository (not scanned)', reason: err.message.split('\n')[0] ?? err.message }] },
+    };
+  }
+}
+
+/**
  * The two halves at once (history scans and the AWS inventory run concurrently), then the join:
  * a leaked key that is live in the account tops the report.
  */
@@ -50,7 +73,7 @@ export async function runAudit(opts: AuditOptions): Promise<{ report: Report; ap
   const started = Date.now();
   const now = opts.now ?? Date.now();
   opts.onPhase?.('scanning history and reading the AWS account');
-  const [scans, read] = await Promise.all([Promise.all(opts.repos.map((r) => scanRepo(r, opts))), readInventory(opts.aws)]);
+  const [scans, read] = await Promise.all([Promise.all(opts.repos.map((r) => scanRepoOrGap(r, opts))), readInventoryOrGap(opts.aws)]);
   const gaps: CoverageGap[] = [...read.gaps, ...scans.flatMap((s) => s.coverage.gaps.map((g) => ({ scope: `${s.target}: ${g.scope}`, reason: g.reason })))];
   const secrets = scans.flatMap((s) => s.findings.filter(isSecretFinding));
 

@@ -9,7 +9,7 @@ import { checkAccessKeys, checkAuthorizationDetails, checkSecretList, EXPORTS } 
 import { decodeText, FormatError, parseJson } from './cloud/aws/format.js';
 import { secretFromListing } from './cloud/aws/secrets.js';
 import type { AwsInventory, SecretRecord } from './cloud/aws/types.js';
-import { UsageError } from './errors.js';
+import { ProviderError, UsageError } from './errors.js';
 import { compareFindings, summarize, type CoverageGap, type Report } from './model.js';
 import type { ActionCatalogue } from './score/policy.js';
 import { DEFAULT_THRESHOLDS, scoreInventory, type ScoreResult, type Thresholds } from './score/rules.js';
@@ -141,9 +141,26 @@ export async function scoreAccount(inventory: AwsInventory, opts: AwsAuditOption
   return scoreInventory(inventory, await loadCatalogue(), opts.thresholds ?? DEFAULT_THRESHOLDS, opts.now ?? Date.now(), leaked);
 }
 
+/**
+ * The account could not be read at all (no usable credentials, an STS endpoint that is garbage):
+ * the report is still written, empty, with that as its one gap, and the run exits 3.
+ */
+export async function readInventoryOrGap(opts: AwsAuditOptions): Promise<InventoryRead> {
+  try {
+    return await readInventory(opts);
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    return {
+      inventory: { account: null, caller: null, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] },
+      gaps: [{ scope: 'aws (nothing in the account was read)', reason: err.message.split('\n')[0] ?? err.message }],
+      clients: null,
+    };
+  }
+}
+
 export async function runAwsAudit(opts: AwsAuditOptions): Promise<AwsAuditResult> {
   const started = Date.now();
-  const read = await readInventory(opts);
+  const read = await readInventoryOrGap(opts);
   const { inventory, gaps } = read;
   const scored = await scoreAccount(inventory, opts);
   // Riskiest first: the report is read top-down by someone with little time.

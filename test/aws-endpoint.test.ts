@@ -148,10 +148,13 @@ describe('nhiscan aws against an AWS-compatible endpoint', () => {
     expect(requests.length).toBeGreaterThan(before);
   });
 
-  it('exits 3 with one line when no credentials are available', async () => {
-    const r = await run(['aws', '--endpoint-url', url], { AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' });
+  it('exits 3 with one line when no credentials are available, and still writes the report with the gap', async () => {
+    const r = await run(['aws', '--endpoint-url', url, '-f', 'json'], { AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' });
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^nhiscan: no usable AWS credentials/);
+    expect(r.stderr).toMatch(/^nhiscan: incomplete: aws \(nothing in the account was read\): no usable AWS credentials/);
+    const report = JSON.parse(r.stdout);
+    expect(report.coverage.complete).toBe(false);
+    expect(report.findings).toEqual([]);
   });
 });

@@ -77,11 +77,12 @@ describe('rotate access-key: the state machine', () => {
     expect(iam.commandCalls(UpdateAccessKeyCommand)[0]!.args[0].input).toEqual({ UserName: USER, AccessKeyId: OLD, Status: 'Inactive' });
     const log = await readAudit(join(dir, 'audit.jsonl'));
     expect(log.map((e) => [e.action, e.result])).toEqual([
+      ['store-access-key', 'ok'],
       ['create-access-key', 'ok'],
       ['verify-access-key', 'ok'],
       ['deactivate-access-key', 'ok'],
     ]);
-    expect(log[0]).toMatchObject({ caller: 'arn:aws:iam::123456789012:user/responder', target: USER, requestId: 'req-create' });
+    expect(log[1]).toMatchObject({ caller: 'arn:aws:iam::123456789012:user/responder', target: USER, requestId: 'req-create' });
     expect(readFileSync(join(dir, 'audit.jsonl'), 'utf8')).not.toContain(NEW_SECRET);
   });
 
@@ -90,7 +91,7 @@ describe('rotate access-key: the state machine', () => {
     const plan = await rotateKeyPlan(env(), OLD, { user: USER, store: fileStore(), deactivateOld: false });
     await executePlan('rotate', plan.steps, ctx());
     expect(iam.commandCalls(UpdateAccessKeyCommand)).toHaveLength(0);
-    expect(plan.next.join('\n')).toMatch(/--deactivate-old/);
+    expect(plan.next().join('\n')).toMatch(/--deactivate-old/);
   });
 
   it('stores in Secrets Manager, creating the secret when it does not exist', async () => {
@@ -161,7 +162,10 @@ describe('rotate access-key: the state machine', () => {
     let plan = await rotateKeyPlan(env(), OLD, { user: USER, store: fileStore(), deactivateOld: false });
     expect(plan.steps.map((s) => s.describe)).toEqual([expect.stringMatching(/^delete AKIABLOCKER000000003 .*inactive key blocks the second slot/), expect.stringMatching(/^create a new access key/)]);
 
+    // A newer, never-used key is deleted only when the audit log proves its store failed.
     keys([{ id: OLD, created: '2024-01-01T00:00:00Z' }, { id: 'AKIAORPHAN0000000004', created: '2026-01-01T00:00:00Z' }]);
+    await expect(rotateKeyPlan(env(), OLD, { user: USER, store: fileStore(), deactivateOld: false })).rejects.toThrow(/cannot prove it is an orphan/);
+    await appendAudit(join(dir, 'audit.jsonl'), { time: '2026-01-01T00:00:01Z', caller: null, action: 'store-access-key', target: `${USER}/AKIAORPHAN0000000004`, result: 'failed' });
     plan = await rotateKeyPlan(env(), OLD, { user: USER, store: fileStore(), deactivateOld: false });
     expect(plan.steps[0]!.describe).toMatch(/AKIAORPHAN0000000004 .*interrupted rotation/);
 

@@ -4,6 +4,7 @@ import { createClients } from '../cloud/aws/clients.js';
 import { describeAwsError } from '../cloud/aws/errors.js';
 import { whoAmI } from '../cloud/aws/mutate.js';
 import { ProviderError } from '../errors.js';
+import { escapeControl } from '../report/escape.js';
 import type { RemediationEnv } from '../remediate/access-keys.js';
 import { defaultAuditLog } from '../remediate/audit-log.js';
 import type { RunContext } from '../remediate/plan.js';
@@ -43,14 +44,21 @@ export async function remediationSetup(flags: RemediationFlags): Promise<{ env: 
   }
   const auditLog = flags.auditLog ?? defaultAuditLog();
   return {
-    env: { clients, ...(endpoint ? { endpoint } : {}), ...(options.timeouts ? { verifyTimeouts: options.timeouts } : {}), auditLog, warn: (line) => process.stderr.write(`${line}\n`) },
+    env: { clients, ...(endpoint ? { endpoint } : {}), ...(options.timeouts ? { verifyTimeouts: options.timeouts } : {}), auditLog, warn: (line) => process.stderr.write(`${escapeControl(line)}\n`) },
     ctx: {
       dryRun: Boolean(flags.dryRun),
       yes: Boolean(flags.yes),
       interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
       auditLog,
       caller,
-      out: (line) => process.stderr.write(`${line}\n`),
+      // The choke point of every plan and progress line: role, user, file and secret names come from
+      // the user or the endpoint and may carry terminal escapes, so they are printed escaped.
+      out: (line) => process.stderr.write(`${escapeControl(line)}\n`),
+      // A second SIGINT/SIGTERM mid-step: the state line, then out (executePlan says why exit 3).
+      forceExit: (line) => {
+        process.stderr.write(`nhiscan: ${escapeControl(line)}\n`);
+        process.exit(3);
+      },
       // Ctrl-C at the prompt (ExitPromptError) is a "no": nothing has changed yet. Anything else is an error.
       confirm: (message) =>
         confirm({ message, default: false }, { output: process.stderr }).catch((err: unknown) => {

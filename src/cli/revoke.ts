@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import { reportKeys, revokeKeySteps, revokeSessionsPolicy } from '../remediate/access-keys.js';
+import { ProviderError, UsageError } from '../errors.js';
+import { auditReportKeys, revokeKeySteps, type ReportSkip, revokeSessionsPolicy } from '../remediate/access-keys.js';
 import { putRolePolicy } from '../cloud/aws/mutate.js';
 import { executePlan, type Step } from '../remediate/plan.js';
 import { withGlobalOptions } from './common.js';
@@ -24,21 +24,31 @@ export function revokeCommand(setExit: (code: number) => void): Command {
     if (!keyId && !flags.fromReport) throw new UsageError('give a key id or --from-report FILE');
     if (keyId && flags.fromReport) throw new UsageError('give a key id or --from-report, not both');
     let targets: Array<{ keyId: string; user?: string }>;
+    let skipped: ReportSkip[] = [];
     if (flags.fromReport) {
       let text: string;
       try {
         text = await readFile(flags.fromReport, 'utf8');
       } catch (err) {
-        throw new UsageError(`cannot read ${flags.fromReport}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        // The expected case: the file cannot be read (its errno, never its content).
+        const code = (err as NodeJS.ErrnoException).code;
+        if (typeof code !== 'string') throw err;
+        throw new UsageError(`cannot read ${flags.fromReport}: ${code}`);
       }
-      targets = reportKeys(text, flags.only, flags.fromReport);
+      ({ targets, skipped } = auditReportKeys(text, flags.only, flags.fromReport));
     } else {
       targets = [{ keyId: keyId!, ...(flags.user ? { user: flags.user } : {}) }];
     }
     const { env, ctx } = await remediationSetup(flags);
     const steps: Step[] = [];
     for (const t of targets) steps.push(...(await revokeKeySteps(env, t.keyId, { ...(t.user ? { user: t.user } : {}), delete: Boolean(flags.delete), force: Boolean(flags.force) })));
+    // What the report asks for but cannot be done is shown with the plan, and makes the run exit 3.
+    for (const s of skipped) ctx.out(`  skipped: ${s.what}: ${s.why}`);
     const outcome = await executePlan(flags.fromReport ? `revoke ${targets.length} key(s) from ${flags.fromReport}` : `revoke ${keyId}`, steps, ctx);
+    if (skipped.length && outcome !== 'declined') {
+      const first = skipped[0]!;
+      throw new ProviderError(`incomplete: ${skipped.length} finding(s) of ${flags.fromReport} could not be acted on: ${first.what}: ${first.why}${outcome === 'done' ? '; the rest was done' : ''}`);
+    }
     if (outcome === 'done' && !flags.delete) ctx.out('Next: rotate what still needs access (nhiscan rotate access-key KEYID --user USER), then delete with --delete.');
     setExit(0);
   });

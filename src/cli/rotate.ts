@@ -44,7 +44,7 @@ export function rotateCommand(setExit: (code: number) => void): Command {
     const plan = await rotateKeyPlan(env, keyId, { ...(flags.user ? { user: flags.user } : {}), store: target, deactivateOld: Boolean(flags.deactivateOld) });
     if (plan.resumed) ctx.out(`Resuming: the new key ${plan.newKey()?.AccessKeyId} is already stored and exists.`);
     const outcome = await executePlan(`rotate ${keyId} (${plan.user})`, plan.steps, ctx);
-    if (outcome === 'done' || outcome === 'nothing') for (const line of plan.next) ctx.out(`Next: ${line}`);
+    if (outcome === 'done' || outcome === 'nothing') for (const line of plan.next()) ctx.out(`Next: ${line}`);
     setExit(0);
   });
 

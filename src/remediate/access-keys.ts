@@ -17,7 +17,7 @@ import {
   type NewKey,
 } from '../cloud/aws/mutate.js';
 import { OutputError, ProviderError, UsageError } from '../errors.js';
-import { readAuditFile, skippedWarning } from './audit-log.js';
+import { defaultAuditLog, readAuditFile, skippedWarning } from './audit-log.js';
 import { rejected, StepError, type Journal, type Step } from './plan.js';
 
 /** `print` writes the key to stdout and resolves only once the bytes reached the OS. */
@@ -129,11 +129,51 @@ export async function revokeKeySteps(env: RemediationEnv, keyId: string, opts: {
 
 type Finding = { kind?: unknown; ruleId?: unknown; credential?: { id?: unknown }; evidence?: { user?: unknown } };
 
-/**
- * Every key a saved audit report marks, in one plan. `source` names the file in messages; the
- * parser's own message is never shown (V8 quotes the input around the error, and it may be a secret).
- */
-export function reportKeys(reportJson: string, only: string | undefined, source = 'the report'): Array<{ keyId: string; user: string; active: boolean }> {
+export interface ReportTarget {
+  keyId: string;
+  user: string;
+  active: boolean;
+}
+
+/** A finding the report asks to act on that cannot be: `what` names it without echoing its values. */
+export interface ReportSkip {
+  what: string;
+  why: string;
+}
+
+const REPORT_RULES: Record<string, string[]> = {
+  'leaked-active': ['aws-leaked-key-active'],
+  'leaked-inactive': ['aws-leaked-key-inactive'],
+  leaked: ['aws-leaked-key-active', 'aws-leaked-key-inactive'],
+};
+
+function walkFindings(findings: unknown[], only: string | undefined, strict = true): { targets: ReportTarget[]; skipped: ReportSkip[] } {
+  const rules = only ? REPORT_RULES[only] : REPORT_RULES.leaked;
+  if (!rules) throw new UsageError(`--only must be one of ${Object.keys(REPORT_RULES).join(', ')}`);
+  const out = new Map<string, ReportTarget>();
+  const skipped: ReportSkip[] = [];
+  findings.forEach((item, i) => {
+    if (typeof item !== 'object' || item === null) return;
+    const f = item as Finding;
+    if (f.kind !== 'leak' || typeof f.ruleId !== 'string' || !rules.includes(f.ruleId)) return;
+    const id = f.credential?.id;
+    const user = f.evidence?.user;
+    // Only a well-formed key id is named: the file is input, and a "key id" in it could be a secret.
+    const okId = typeof id === 'string' && (strict ? /^AKIA[A-Z0-9]{16}$/.test(id) : id !== '');
+    const what = `finding ${i + 1}${okId ? ` (${id})` : ''}`;
+    if (!okId) return void skipped.push({ what, why: 'no IAM access key id in it' });
+    if (typeof user !== 'string' || (strict && !/^[\w+=,.@-]{1,64}$/.test(user))) return void skipped.push({ what, why: 'no IAM user name in it (revoke it by hand with --user USER)' });
+    out.set(id, { keyId: id, user, active: f.ruleId === 'aws-leaked-key-active' });
+  });
+  return { targets: [...out.values()], skipped };
+}
+
+/** The keys a findings list marks, without checking what produced it (see auditReportKeys). */
+export function reportKeys(reportJson: string, only: string | undefined, source = 'the report'): ReportTarget[] {
+  return walkFindings(findingsOf(reportJson, source).findings, only, false).targets;
+}
+
+function findingsOf(reportJson: string, source: string): { doc: { tool?: unknown; target?: unknown }; findings: unknown[] } {
   const needs = `${source} is not an nhiscan report: give the output of \`nhiscan audit -f json\``;
   let report: unknown;
   try {
@@ -142,27 +182,27 @@ export function reportKeys(reportJson: string, only: string | undefined, source 
     if (err instanceof SyntaxError) throw new UsageError(`${needs} (it is not JSON)`);
     throw err;
   }
-  const doc = report as { findings?: unknown };
+  const doc = report as { findings?: unknown; tool?: unknown; target?: unknown };
   if (typeof report !== 'object' || report === null || Array.isArray(report) || !Array.isArray(doc.findings)) {
     throw new UsageError(`${needs} (it is not an object with a findings list)`);
   }
-  const wanted: Record<string, string[]> = {
-    'leaked-active': ['aws-leaked-key-active'],
-    'leaked-inactive': ['aws-leaked-key-inactive'],
-    leaked: ['aws-leaked-key-active', 'aws-leaked-key-inactive'],
-  };
-  const rules = only ? wanted[only] : wanted.leaked;
-  if (!rules) throw new UsageError(`--only must be one of ${Object.keys(wanted).join(', ')}`);
-  const out = new Map<string, { keyId: string; user: string; active: boolean }>();
-  for (const item of doc.findings as unknown[]) {
-    if (typeof item !== 'object' || item === null) continue;
-    const f = item as Finding;
-    const id = f.credential?.id;
-    const user = f.evidence?.user;
-    if (f.kind !== 'leak' || typeof f.ruleId !== 'string' || !rules.includes(f.ruleId) || typeof id !== 'string' || !id || typeof user !== 'string') continue;
-    out.set(id, { keyId: id, user, active: f.ruleId === 'aws-leaked-key-active' });
+  return { doc, findings: doc.findings };
+}
+
+/**
+ * Every key a saved audit report marks, in one plan, and the marked findings that cannot be acted
+ * on. Only an nhiscan report with an AWS part (audit or aws) can mark a live key: a plain scan
+ * report has no account, so "nothing to do" from it would be a false all-clear. `source` names
+ * the file; the parser's own message is never shown (V8 quotes the input, and it may be a secret).
+ */
+export function auditReportKeys(reportJson: string, only: string | undefined, source = 'the report'): { targets: ReportTarget[]; skipped: ReportSkip[] } {
+  const { doc, findings } = findingsOf(reportJson, source);
+  if (doc.tool !== 'nhiscan') throw new UsageError(`${source} is not an nhiscan report (its "tool" is not "nhiscan"): give the output of \`nhiscan audit -f json\``);
+  // The report's target ends in "aws" or "aws:ACCOUNT" when it read an AWS account.
+  if (typeof doc.target !== 'string' || !/(^| \+ )aws(:\d{12})?$/.test(doc.target)) {
+    throw new UsageError(`${source} has no AWS account part (is it a \`nhiscan scan\` report?): give the output of \`nhiscan audit -f json\`, which joins leaked keys with the account`);
   }
-  return [...out.values()];
+  return walkFindings(findings, only);
 }
 
 /** The documented way to kill sessions already issued: deny everything issued before now. */
@@ -245,7 +285,8 @@ export interface RotationPlan {
   /** Set by the create step, or found in the store on resume. */
   newKey: () => NewKey | null;
   resumed: boolean;
-  next: string[];
+  /** Called once the plan ran: the lines name the new key. */
+  next: () => string[];
 }
 
 /**
@@ -255,6 +296,8 @@ export interface RotationPlan {
  */
 function createStep(env: RemediationEnv, user: string, oldKey: string, target: StoreTarget, keep: (k: NewKey) => void): Step {
   const untouched = `${oldKey} is untouched (still Active)`;
+  // The new key's id while its store (or the clean-up after a failed store) is under way.
+  let pending: string | null = null;
   return {
     action: 'create-access-key',
     target: user,
@@ -263,16 +306,22 @@ function createStep(env: RemediationEnv, user: string, oldKey: string, target: S
       unchanged: () => `no new key was created; ${untouched}`,
       unknown: () => `IAM may have created a new key for ${user} whose secret nhiscan never received (${unknownOutcome}); ${untouched}: check with ${listCmd(user)}; re-running this command replaces such a key`,
       done: () => `a new key is ${storedIn(target)}; ${untouched}`,
+      midway: () =>
+        pending
+          ? `the new key ${pending} is Active in IAM and storing it in ${storeName(target)} had not finished: if that does not hold ${pending}, delete it by hand with aws iam delete-access-key --user-name ${user} --access-key-id ${pending}; ${untouched}`
+          : `IAM may have created a new key for ${user} whose secret nhiscan never received: check with ${listCmd(user)}; ${untouched}`,
     },
     run: async (j: Journal) => {
       const created = await createKey(env.clients, user);
       const id = created.key.AccessKeyId;
+      pending = id;
       const keyTarget = `${user}/${id}`;
       let stored: { requestId?: string | null };
       try {
-        // Storing in Secrets Manager is a mutating call: its intent goes first. If the log broke,
-        // store anyway (losing the key is worse); the run stops after this step.
-        if (target.kind === 'secret') await j.record('store-access-key', keyTarget, 'intent', { detail: storeName(target) });
+        // The store's intent goes first, whatever the store: a re-run reads these records to tell a
+        // key that was stored (never deleted unasked) from one whose secret was lost. If the log
+        // broke, store anyway (losing the key is worse); the run stops after this step.
+        await j.record('store-access-key', keyTarget, 'intent', { detail: storeName(target) });
         stored = await store(env, target, created.key);
       } catch (err) {
         // The expected case: the store failed. Record what exists, then clean up.
@@ -292,8 +341,9 @@ function createStep(env: RemediationEnv, user: string, oldKey: string, target: S
         }
         throw new StepError(`storing the new key failed (${why})`, `the new key ${id} could not be stored, so it was deleted again; ${untouched}`);
       }
-      if (target.kind === 'secret') await j.record('store-access-key', keyTarget, 'ok', { requestId: stored.requestId ?? null, detail: storeName(target) });
+      await j.record('store-access-key', keyTarget, 'ok', { ...(stored.requestId !== undefined ? { requestId: stored.requestId } : {}), detail: storeName(target) });
       keep(created.key);
+      pending = null;
       return { requestId: stored.requestId ?? created.requestId, detail: `${id} stored in ${storeName(target)}` };
     },
   };
@@ -324,6 +374,39 @@ async function verifyKey(env: RemediationEnv, key: NewKey): Promise<string> {
   }
 }
 
+/** What the audit log proves about a key an earlier rotation created. */
+type KeyFate = { kind: 'stored' | 'unknown'; where: string } | { kind: 'orphan' | 'no-record' };
+
+/**
+ * `stored`: a store of it succeeded (or the create step says so, in logs older than the store
+ * record). `unknown`: a store began and has no outcome. `orphan`: storing it failed, and nothing
+ * stored it since. The log is read in its settled view, so an intent followed by its outcome is
+ * the outcome.
+ */
+async function keyFate(env: RemediationEnv, user: string, id: string): Promise<KeyFate> {
+  const { entries, skipped } = await readAuditFile(env.auditLog);
+  const warning = skippedWarning(env.auditLog, skipped);
+  if (warning) env.warn?.(warning);
+  let fate: KeyFate = { kind: 'no-record' };
+  for (const e of entries) {
+    const where = e.detail?.replace(/: .*$/, '') ?? 'the store';
+    if (e.action === 'store-access-key' && e.target === `${user}/${id}`) {
+      if (e.result === 'ok') fate = { kind: 'stored', where };
+      else if (e.result === 'intent' && fate.kind !== 'stored') fate = { kind: 'unknown', where };
+      else if (e.result === 'failed' && fate.kind !== 'stored') fate = { kind: 'orphan' };
+    } else if (e.action === 'create-access-key' && e.target === user && e.result === 'ok' && e.detail?.startsWith(`${id} stored in `)) {
+      fate = { kind: 'stored', where: e.detail.slice(`${id} stored in `.length) };
+    }
+  }
+  return fate;
+}
+
+/** Shell-quoted, for a command printed to be pasted. */
+const sh = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The --audit-log a printed command needs to find this run's records (none for the default). */
+const logArg = (env: RemediationEnv) => (env.auditLog === defaultAuditLog() ? '' : ` --audit-log ${sh(env.auditLog)}`);
+
 /**
  * AWS's documented order: make room, create, store before anything else, verify the new key,
  * deactivate the old one (the rollback point), finish later. Re-running after an interruption
@@ -351,8 +434,30 @@ export async function rotateKeyPlan(env: RemediationEnv, keyId: string, opts: { 
       const { lastUsed } = await lookup('GetAccessKeyLastUsed', () => keyLastUsed(env.clients, other.id), () => `${other.id} vanished while planning; re-run`);
       const newer = other.created && old.created ? Date.parse(other.created) > Date.parse(old.created) : false;
       if (!lastUsed && newer) {
-        // A key an interrupted run created but never stored: its secret is unrecoverable, so replace it.
-        steps.push(deleteStep(env, user, other.id, 'newer, never used and not in the store: left by an interrupted rotation', 'Active', untouched));
+        // Newer and never used is not proof of an orphan: IAM's last-used date lags, and the key may
+        // have been printed, or stored elsewhere, and deployed already. Only the audit log can prove
+        // its secret was never stored; anything less is refused, with the command to do it by hand.
+        const fate = await keyFate(env, user, other.id);
+        const byHand = `aws iam delete-access-key --user-name ${user} --access-key-id ${other.id}`;
+        if (fate.kind === 'orphan') {
+          steps.push(deleteStep(env, user, other.id, `newer, never used, and ${env.auditLog} records that storing it failed: left by an interrupted rotation`, 'Active', untouched));
+        } else if (fate.kind === 'stored' && opts.store.kind === 'print' && fate.where === storeName(opts.store)) {
+          throw new UsageError(
+            `${other.id} was printed by an earlier rotation of ${keyId} (${env.auditLog}) and nhiscan cannot read a printed key back to verify it: once it is deployed and works, deactivate the old key with nhiscan revoke access-key ${keyId} --user ${user}${logArg(env)}; nothing was changed`,
+          );
+        } else if (fate.kind === 'stored') {
+          throw new UsageError(
+            `${other.id} was created and stored in ${fate.where} by an earlier rotation (${env.auditLog}), so it is not deleted: resume with that same store; if its secret is really lost, delete it by hand with ${byHand}; nothing was changed`,
+          );
+        } else if (fate.kind === 'unknown') {
+          throw new UsageError(
+            `${other.id} was being stored in ${fate.where} when an earlier rotation stopped (${env.auditLog} has no outcome), so it may be in use: check that store; if it does not hold ${other.id}, delete it by hand with ${byHand}; nothing was changed`,
+          );
+        } else {
+          throw new UsageError(
+            `${user} already has a second active key ${other.id} (newer, never used) that ${env.auditLog} has no record of, so nhiscan cannot prove it is an orphan: if nothing uses it, delete it by hand with ${byHand}; nothing was changed`,
+          );
+        }
       } else {
         throw new UsageError(`${user} already has two active keys (${keyId}, ${other.id}); revoke or finish one before rotating`);
       }
@@ -412,13 +517,24 @@ export async function rotateKeyPlan(env: RemediationEnv, keyId: string, opts: { 
     });
   }
 
-  const next = opts.deactivateOld
-    ? [`Watch for anything failing, then delete the old key: nhiscan rotate finish ${keyId} --user ${user}`, `Roll back if needed: aws iam update-access-key --user-name ${user} --access-key-id ${keyId} --status Active`]
-    : [
-        `Deploy the new key from ${storeName(opts.store)} to everything that used ${keyId}.`,
-        `Then: nhiscan rotate access-key ${keyId} --user ${user} ${opts.store.kind === 'secret' ? `--to-secret ${opts.store.id}` : opts.store.kind === 'file' ? `--to-file ${opts.store.path}` : '--print'} --deactivate-old   (resumes, verifies, deactivates)`,
-        `Finally: nhiscan rotate finish ${keyId} --user ${user}`,
-      ];
+  // Every command printed here must run as printed (the tests run each with --dry-run).
+  const who = `${keyId} --user ${sh(user)}${logArg(env)}`;
+  const finish = `nhiscan rotate finish ${who}`;
+  const storeArg = opts.store.kind === 'secret' ? `--to-secret ${sh(opts.store.id)}` : opts.store.kind === 'file' ? `--to-file ${sh(opts.store.path)}` : '';
+  const next = (): string[] => opts.deactivateOld
+    ? [`Watch for anything failing, then delete the old key: ${finish}`, `Roll back if needed: aws iam update-access-key --user-name ${user} --access-key-id ${keyId} --status Active`]
+    : opts.store.kind === 'print'
+      ? [
+          `Deploy the printed key ${newId()} to everything that used ${keyId}.`,
+          // A printed key cannot be read back, so there is nothing to resume: deactivating is the next step.
+          `Then, once the new key works, deactivate the old one: nhiscan revoke access-key ${who}`,
+          `Finally, once nothing fails: ${finish}`,
+        ]
+      : [
+          `Deploy the new key from ${storeName(opts.store)} to everything that used ${keyId}.`,
+          `Then resume (verifies the new key, deactivates the old one): nhiscan rotate access-key ${who} ${storeArg} --deactivate-old`,
+          `Finally, once nothing fails: ${finish}`,
+        ];
   return { user, steps, newKey: () => newKey, resumed, next };
 }
 

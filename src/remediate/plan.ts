@@ -18,6 +18,8 @@ export interface StepState {
   unknown?: () => string;
   /** The step did what it says. */
   done: () => string;
+  /** The state if the process is forced out in the middle of the step; default `unknown`. */
+  midway?: () => string;
 }
 
 export interface Step {
@@ -38,6 +40,11 @@ export interface RunContext {
   caller: string | null;
   out: (line: string) => void;
   confirm: (question: string) => Promise<boolean>;
+  /**
+   * Set by the CLI: hold SIGINT/SIGTERM while the steps run (see executePlan). Called on a second
+   * signal with the one state line, after the audit log is written; it ends the process.
+   */
+  forceExit?: (line: string) => never;
 }
 
 /** Audit records for one run. */
@@ -148,8 +155,44 @@ export async function executePlan(title: string, steps: Step[], ctx: RunContext)
       return 'declined';
     }
   }
+  // While the steps run, a first SIGINT or SIGTERM does not kill the process mid-step (that would
+  // leave, say, a created key whose store never finished): the current step finishes or fails and
+  // runs its own clean-up, its outcome is recorded, and the run stops there with exit 3 (the plan
+  // is incomplete, like any other stopped plan; 3, not 130, because the state line is the answer
+  // the user needs, and scripts already treat 3 as "look at what is left"). A second signal forces
+  // the exit, but only after printing the state the account may be in mid-step.
+  const held = { signal: null as NodeJS.Signals | null, step: null as Step | null, forcing: false };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!held.signal) {
+      held.signal = signal;
+      return;
+    }
+    if (held.forcing || !ctx.forceExit) return;
+    held.forcing = true;
+    const step = held.step;
+    const state = step ? (step.state.midway ?? step.state.unknown ?? step.state.unchanged)() : 'no step was running';
+    const line = `forced to stop by a second ${signal}${step ? ` during step "${step.describe}"; its outcome is unknown` : ''}. State: ${state}`;
+    // The intent already on disk says "outcome unknown"; the outcome record says why.
+    const recorded = step ? j.record(step.action, step.target, 'failed', { detail: `forced to stop by a second ${signal}; outcome unknown` }) : Promise.resolve();
+    void recorded.finally(() => ctx.forceExit!(line));
+  };
+  if (ctx.forceExit) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  try {
+    return await runSteps(steps, ctx, j, held);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function runSteps(steps: Step[], ctx: RunContext, j: Journal, held: { signal: NodeJS.Signals | null; step: Step | null }): Promise<'done'> {
   for (const [i, step] of steps.entries()) {
     const later = steps.length - i - 1;
+    if (held.signal) throw new ProviderError(`interrupted by ${held.signal} before step "${step.describe}", so it was not run. State: ${step.state.unchanged()}`);
+    held.step = step;
     try {
       await j.intent(step.action, step.target);
     } catch (err) {
@@ -169,6 +212,12 @@ export async function executePlan(title: string, steps: Step[], ctx: RunContext)
       throw new ProviderError(`step "${step.describe}" was done, but ${j.broken.message}, so nothing further was run. State: ${step.state.done()} (done, but not recorded in the audit log)${later ? `. The ${later} later step(s) were not run` : ''}`);
     }
     ctx.out(`  ✓ ${step.describe}${result.detail ? ` (${result.detail})` : ''}`);
+    // Interrupted: this step is done and recorded; stop before the next one. (After the last
+    // step there is nothing left to stop: the plan is complete.)
+    if (held.signal && later) {
+      throw new ProviderError(`interrupted by ${held.signal}: step "${step.describe}" was finished and recorded, and the ${later} later step(s) were not run. State: ${step.state.done()}`);
+    }
   }
+  held.step = null;
   return 'done';
 }

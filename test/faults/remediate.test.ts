@@ -146,7 +146,7 @@ const allSecrets = () => account.created.map((k) => k.secret);
 const run = (args: string[], o: Parameters<typeof cli>[1] = {}) => cli([...args, '--audit-log', log], { env: env(), ...o });
 
 /** Lines a remediation prints on stderr besides its one error line: the plan and its progress. */
-const PROGRESS = /^(Plan: |  \d+\. |  ✓ |Resuming: |Next: |Dry run: |Nothing to do|Declined)/;
+const PROGRESS = /^(Plan: |  \d+\. |  ✓ |  skipped: |Resuming: |Next: |Dry run: |Nothing to do|Declined)/;
 
 /** The contract, with the plan allowed on stderr: exactly one `nhiscan:` line for an error exit. */
 function expectRemediation(r: FaultRun, c: { code: number; says?: RegExp; stdoutMayHold?: boolean }): string {
@@ -187,7 +187,7 @@ describe('1. a new key is never lost: a failed --print is a failed store', () =>
     expect(line).toMatch(new RegExp(`State: the new key ${created} could not be stored, so it was deleted again`));
     expect(account.status(created)).toBe('absent');
     expect(account.status(OLD)).toBe('Active');
-    expect(trail()).toEqual([`intent create-access-key ${USER}`, `ok create-access-key ${USER}`, `failed store-access-key ${USER}/${created}`, `intent delete-access-key ${USER}/${created}`, `ok delete-access-key ${USER}/${created}`]);
+    expect(trail()).toEqual([`intent create-access-key ${USER}`, `intent store-access-key ${USER}/${created}`, `ok create-access-key ${USER}`, `failed store-access-key ${USER}/${created}`, `intent delete-access-key ${USER}/${created}`, `ok delete-access-key ${USER}/${created}`]);
   });
 
   it('stdout is a closed pipe (| true): the same, with EPIPE', async () => {
@@ -455,5 +455,178 @@ describe('safety rails at the CLI', () => {
     }
     expect(mutations()).toEqual([]);
     expect(account.status(OLD)).toBe('Active');
+  });
+});
+
+/** The commands a run printed after "Next:", as argv (the lines end in the command). */
+function nextCommands(stderr: string): string[][] {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('Next: '))
+    .map((l) => /(?:^|: )(nhiscan .*)$/.exec(l.slice(6))?.[1])
+    .filter((c): c is string => Boolean(c))
+    .map((c) => c.split(' ').slice(1));
+}
+
+describe('5. a rotation never deletes the key it created and stored', () => {
+  it('after --print, the printed Next: commands run as printed, and none plans to delete the printed key', async () => {
+    const first = await run(rotateArgs('--print'));
+    expectRemediation(first, { code: 0, stdoutMayHold: true });
+    const created = account.created[0]!.id;
+    expect(trail()).toContain(`ok store-access-key ${USER}/${created}`);
+    const cmds = nextCommands(first.stderr);
+    expect(cmds.length).toBe(2);
+    for (const c of cmds) expect(c.join(' ')).not.toMatch(/--print/);
+    // The deactivate step, run for real, then the finish step as a dry run: both work as printed.
+    const deactivate = await cli([...cmds[0]!, '--yes'], { env: env() });
+    expectRemediation(deactivate, { code: 0 });
+    expect(account.status(OLD)).toBe('Inactive');
+    expect(account.status(created)).toBe('Active');
+    const finish = await cli([...cmds[1]!, '--dry-run'], { env: env() });
+    expectRemediation(finish, { code: 0 });
+    expect(finish.stderr).toMatch(new RegExp(`delete ${OLD}`));
+    expect(account.status(created)).toBe('Active');
+  });
+
+  it('the old advice (--print --deactivate-old after --print) is refused: the printed key stays, nothing changes', async () => {
+    expectRemediation(await run(rotateArgs('--print')), { code: 0, stdoutMayHold: true });
+    const created = account.created[0]!.id;
+    const before = mutations().length;
+    const r = await run(rotateArgs('--print', '--deactivate-old'));
+    expectRemediation(r, { code: 2, says: new RegExp(`${created} was printed by an earlier rotation.*nhiscan revoke access-key ${OLD}`) });
+    expect(mutations().length).toBe(before);
+    expect(account.status(created)).toBe('Active');
+    expect(account.status(OLD)).toBe('Active');
+  });
+
+  it('a re-run with another --to-file, or after the deploy consumed the file, keeps the stored key and says how to finish', async () => {
+    const file = join(dir, 'k1.json');
+    const first = await run(rotateArgs('--to-file', file));
+    expectRemediation(first, { code: 0 });
+    const created = account.created[0]!.id;
+    const resume = nextCommands(first.stderr)[0]!;
+    expect(resume).toContain('--deactivate-old');
+    // As printed (dry run): it resumes from the file.
+    const dry = await cli([...resume, '--dry-run'], { env: env() });
+    expectRemediation(dry, { code: 0 });
+    expect(dry.stderr).toMatch(/Resuming: the new key/);
+    expect(dry.stderr).not.toMatch(/delete /);
+
+    for (const args of [rotateArgs('--to-file', join(dir, 'k2.json'), '--deactivate-old'), (rmSync(file), rotateArgs('--to-file', file, '--deactivate-old'))]) {
+      const r = await run(args);
+      expectRemediation(r, { code: 2, says: new RegExp(`${created} was created and stored in file .*k1\\.json.*aws iam delete-access-key --user-name ${USER} --access-key-id ${created}`) });
+      expect(account.status(created)).toBe('Active');
+      expect(account.status(OLD)).toBe('Active');
+    }
+    expect(account.created.length).toBe(1);
+  });
+
+  it('a second key the log has no record of is not deleted; one whose store failed is', async () => {
+    account.keys.set('AKIASTRAYKEYALICE001', { user: USER, status: 'Active', created: '2026-01-01T00:00:00Z', secret: 'x' });
+    const r = await run(rotateArgs('--to-file', join(dir, 'k.json')));
+    expectRemediation(r, { code: 2, says: /AKIASTRAYKEYALICE001 .*no record of.*cannot prove it is an orphan.*aws iam delete-access-key/ });
+    expect(account.status('AKIASTRAYKEYALICE001')).toBe('Active');
+
+    writeFileSync(log, `${JSON.stringify({ time: '2026-01-01T00:00:01.000Z', caller: null, action: 'store-access-key', target: `${USER}/AKIASTRAYKEYALICE001`, result: 'failed', detail: 'file x: EACCES' })}\n`, { mode: 0o600 });
+    const ok = await run(rotateArgs('--to-file', join(dir, 'k.json')));
+    expectRemediation(ok, { code: 0 });
+    expect(account.status('AKIASTRAYKEYALICE001')).toBe('absent');
+  });
+});
+
+describe('6. SIGINT/SIGTERM while storing never leaves an orphan key', () => {
+  const secretArgs = () => [...rotateArgs('--to-secret', 's9', '--deactivate-old'), '--aws-timeout', '1'];
+
+  it('SIGTERM during CreateSecret that then fails: the step finishes, the new key is deleted again, exit 3 with the state', async () => {
+    account.faults.set('CreateSecret', (n) => (n === 1 ? 'hang' : 'denied'));
+    const { child, done } = spawnCli(secretArgs());
+    await vi_waitFor(() => server.requests.includes('CreateSecret'));
+    child.kill('SIGTERM');
+    const r = await done;
+    const created = account.created[0]!.id;
+    expectRemediation(r, { code: 3, says: new RegExp(`State: the new key ${created} could not be stored, so it was deleted again`) });
+    expect(account.status(created)).toBe('absent');
+    expect(account.status(OLD)).toBe('Active');
+    expect(trail()).toContain(`ok delete-access-key ${USER}/${created}`);
+  });
+
+  it('SIGINT during CreateSecret that then works: stored, recorded, the later steps not run, exit 3', async () => {
+    account.faults.set('CreateSecret', (n) => (n === 1 ? 'hang' : undefined));
+    const { child, done } = spawnCli(secretArgs());
+    await vi_waitFor(() => server.requests.includes('CreateSecret'));
+    child.kill('SIGINT');
+    const r = await done;
+    const created = account.created[0]!.id;
+    expectRemediation(r, { code: 3, says: /interrupted by SIGINT: .*the 2 later step\(s\) were not run\. State: a new key is stored in Secrets Manager secret s9/ });
+    expect(JSON.parse(account.secrets.get('s9')!).AccessKeyId).toBe(created);
+    expect(account.status(created)).toBe('Active');
+    expect(account.status(OLD)).toBe('Active');
+    expect(trail()).toContain(`ok store-access-key ${USER}/${created}`);
+  });
+
+  it('a second signal forces the exit, after the state line with the key id and the command to delete it', async () => {
+    account.faults.set('CreateSecret', 'hang');
+    const { child, done } = spawnCli([...rotateArgs('--to-secret', 's9'), '--aws-timeout', '20']);
+    await vi_waitFor(() => server.requests.includes('CreateSecret'));
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+    const r = await done;
+    const created = account.created[0]!.id;
+    const line = expectRemediation(r, { code: 3, says: /forced to stop by a second SIGTERM/ });
+    expect(line).toContain(`aws iam delete-access-key --user-name ${USER} --access-key-id ${created}`);
+    expect(trail()).toContain(`intent store-access-key ${USER}/${created}`);
+  });
+});
+
+describe('10. names printed in plan and step lines are escaped', () => {
+  it('a role name, a key file name, a secret name and a report file name with terminal escapes', async () => {
+    const runs = [
+      await run(['revoke', 'role-sessions', 'ro\u001b[31mle', '--dry-run']),
+      await run(rotateArgs('--to-file', join(dir, 'k\u001b[31m.json'), '--dry-run')),
+      await run(rotateArgs('--to-secret', 's\u001b[31mx', '--dry-run')),
+    ];
+    const file = join(dir, 'r\u001b[31m.json');
+    writeFileSync(file, JSON.stringify({ tool: 'nhiscan', target: 'repo + aws:123456789012', findings: [{ kind: 'leak', ruleId: 'aws-leaked-key-active', credential: { id: OLD }, evidence: { user: USER } }] }));
+    runs.push(await run(['revoke', 'access-key', '--from-report', file, '--dry-run']));
+    for (const r of runs) {
+      expectRemediation(r, { code: 0 });
+      expect(r.stderr).not.toContain('\u001b');
+      expect(r.stderr).toContain('\\x1b[31m');
+    }
+  });
+});
+
+describe('13. --from-report acts only on an audit report, and says what it skipped', () => {
+  const report = (doc: object) => {
+    const file = join(dir, 'report.json');
+    writeFileSync(file, JSON.stringify(doc));
+    return file;
+  };
+  const leak = (user?: string) => ({ kind: 'leak', ruleId: 'aws-leaked-key-active', credential: { id: OLD }, evidence: user ? { user } : {} });
+
+  it('a plain scan report, or another tool\'s file: exit 2 saying what it needs, no change', async () => {
+    for (const doc of [
+      { tool: 'nhiscan', target: '/repo', findings: [] },
+      { tool: 'other', target: 'aws:123456789012', findings: [leak(USER)] },
+      { findings: [leak(USER)] },
+    ]) {
+      const r = await run(['revoke', 'access-key', '--from-report', report(doc), '--yes']);
+      expectContract(r, { code: 2, says: /report\.json .*nhiscan audit -f json/ });
+    }
+    expect(mutations()).toEqual([]);
+  });
+
+  it('a leak finding without its user is listed as skipped, and the run exits 3', async () => {
+    const r = await run(['revoke', 'access-key', '--from-report', report({ tool: 'nhiscan', target: 'r + aws:123456789012', findings: [leak()] }), '--yes']);
+    expectRemediation(r, { code: 3, says: /incomplete: 1 finding\(s\) of .*report\.json could not be acted on: finding 1 \(AKIAOLDKEYALICE00001\): no IAM user name/ });
+    expect(r.stderr).toMatch(/^  skipped: finding 1/m);
+    expect(account.status(OLD)).toBe('Active');
+  });
+
+  it('a complete audit report: the marked key is deactivated, exit 0', async () => {
+    const r = await run(['revoke', 'access-key', '--from-report', report({ tool: 'nhiscan', target: 'r + aws:123456789012', findings: [leak(USER)] }), '--yes']);
+    expectRemediation(r, { code: 0 });
+    expect(account.status(OLD)).toBe('Inactive');
   });
 });
