@@ -73,7 +73,8 @@ export function applyBaseline(
   let suppressed = 0;
   const kept = findings.filter((f) => {
     const entry = byFp.get(f.fingerprint);
-    if (!entry) return true;
+    // An entry covers only the finding it was made for: same fingerprint and the same rule.
+    if (!entry || entry.ruleId !== f.ruleId) return true;
     seen.add(f.fingerprint);
     if (isExpired(entry, today)) return true;
     suppressed++;

@@ -131,8 +131,25 @@ function compileRegex(src: string, file: string, line: number, what: string): Li
   }
 }
 
+/**
+ * An allowlist entry that matches the empty string (`""`, `.*`, `^`, `a|`) matches every secret
+ * or line: one such entry silently turns the whole scan off, so it is a config error.
+ */
 function regexList(list: string[], file: string, text: string, keyAt: number, key: string): LinearRegex[] {
-  return list.map((src, i) => compileRegex(src, file, valueLine(text, src, keyAt), `[allowlist] ${key} entry ${i + 1}`));
+  return list.map((src, i) => {
+    const line = valueLine(text, src, keyAt);
+    const what = `[allowlist] ${key} entry ${i + 1}`;
+    const re = compileRegex(src, file, line, what);
+    if (re.test('')) throw new UsageError(`${file}:${line}: ${what} matches the empty string, so it would allowlist everything`);
+    return re;
+  });
+}
+
+function stopwordList(list: string[], file: string, text: string, keyAt: number): string[] {
+  list.forEach((w, i) => {
+    if (w === '') throw new UsageError(`${file}:${valueLine(text, w, keyAt)}: [allowlist] stopwords entry ${i + 1} is empty, so it would allowlist everything`);
+  });
+  return list.map((w) => w.toLowerCase());
 }
 
 function parseCustomRule(value: unknown, index: number, file: string, text: string): Rule {
@@ -226,7 +243,7 @@ export function parseConfig(text: string, file: string): Config {
   cfg.allow.paths = ignore().add(cfg.allow.pathPatterns);
   cfg.allow.regexes = regexList(stringList(allow.regexes, file, lineAt(text, allowKey('regexes')), 'regexes'), file, text, allowKey('regexes'), 'regexes');
   cfg.allow.lines = regexList(stringList(allow.lines, file, lineAt(text, allowKey('lines')), 'lines'), file, text, allowKey('lines'), 'lines');
-  cfg.allow.stopwords = stringList(allow.stopwords, file, lineAt(text, allowKey('stopwords')), 'stopwords').map((s) => s.toLowerCase());
+  cfg.allow.stopwords = stopwordList(stringList(allow.stopwords, file, lineAt(text, allowKey('stopwords')), 'stopwords'), file, text, allowKey('stopwords'));
   cfg.allow.commits = new Set(stringList(allow.commits, file, lineAt(text, allowKey('commits')), 'commits'));
 
   const custom = doc.rule ?? [];

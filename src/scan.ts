@@ -347,8 +347,9 @@ async function verifyCommit(repo: string, rev: string): Promise<string> {
   if (named.code === 1 && named.stderr.trim() === '') {
     // In a shallow clone an unresolvable name (HEAD~5, an unfetched branch) may well be in the
     // history the clone lacks: that is an incomplete repository (3), not a typo (2).
-    if ((await shallowCommits(repo)).size > 0) throw new GitError(`unknown revision: ${rev} in a shallow clone; ${UNSHALLOW_HINT}`);
-    throw new UsageError(`unknown revision: ${rev}`);
+    if ((await shallowCommits(repo)).size > 0) throw new GitError(`unknown revision in --since/--range, in a shallow clone; ${UNSHALLOW_HINT}`);
+    // The revision itself is not echoed: whatever was pasted there could be a secret.
+    throw new UsageError('unknown revision in --since/--range (check it with git rev-parse --verify)');
   }
   if (named.code !== 0) throw gitFailure(`rev-parse ${rev}`, named);
   const id = named.stdout.trim();

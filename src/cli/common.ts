@@ -34,7 +34,8 @@ export function failOnOption(): Option {
 
 export function parseSize(value: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(value.trim());
-  if (!m) throw new UsageError(`invalid size "${value}" (try 10MiB, 512k or a number of bytes)`);
+  // Not echoed: the user knows what they typed, and a mistyped argument can be a pasted secret.
+  if (!m) throw new UsageError('invalid size given to --max-file-size (try 10MiB, 512k or a number of bytes)');
   const unit = (m[2] ?? 'b').toLowerCase()[0]!;
   const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return Math.floor(Number(m[1]) * mult);

@@ -1,6 +1,13 @@
 import { Command } from 'commander';
-import { defaultAuditLog, readAuditFile, skippedWarning } from '../remediate/audit-log.js';
+import { defaultAuditLog, readAuditFile, skippedLines, type AuditEntry } from '../remediate/audit-log.js';
+import { escapeControl } from '../report/escape.js';
 import { withGlobalOptions, writeStdout } from './common.js';
+
+/** One record as text. Targets and details come from AWS names and error text: their control characters are shown escaped. */
+function textLine(e: AuditEntry): string {
+  const line = `${e.time}  ${(e.result === 'intent' ? 'started' : e.result).padEnd(8)} ${e.action.padEnd(22)} ${e.target}  by ${e.caller ?? '?'}${e.requestId ? `  request ${e.requestId}` : ''}${e.detail ? `  ${e.detail}` : ''}${e.result === 'intent' ? '  (no outcome recorded: interrupted, effect unknown)' : ''}`;
+  return `${escapeControl(line)}\n`;
+}
 
 export function logCommand(setExit: (code: number) => void): Command {
   const cmd = new Command('log')
@@ -12,16 +19,16 @@ export function logCommand(setExit: (code: number) => void): Command {
     const file = flags.auditLog ?? defaultAuditLog();
     // Text shows each action once (an intent folds into its outcome); an intent left alone was interrupted.
     const { entries, skipped } = await readAuditFile(file, { raw: Boolean(flags.json) });
-    const warning = skippedWarning(file, skipped);
-    if (warning) process.stderr.write(`${warning}\n`);
-    const text = entries
-      .map((e) =>
-        flags.json
-          ? `${JSON.stringify(e)}\n`
-          : `${e.time}  ${(e.result === 'intent' ? 'started' : e.result).padEnd(8)} ${e.action.padEnd(22)} ${e.target}  by ${e.caller ?? '?'}${e.requestId ? `  request ${e.requestId}` : ''}${e.detail ? `  ${e.detail}` : ''}${e.result === 'intent' ? '  (no outcome recorded: interrupted, effect unknown)' : ''}\n`,
-      )
-      .join('');
+    // JSON.stringify writes control characters as \u escapes already.
+    const text = entries.map((e) => (flags.json ? `${JSON.stringify(e)}\n` : textLine(e))).join('');
     if (text) await writeStdout(text);
+    // The good records are printed; a log not read whole cannot vouch for what happened: exit 3.
+    const missing = skippedLines(file, skipped);
+    if (missing) {
+      process.stderr.write(`nhiscan: incomplete: ${escapeControl(missing)}\n`);
+      setExit(3);
+      return;
+    }
     setExit(0);
   });
   return cmd;

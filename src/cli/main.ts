@@ -25,6 +25,20 @@ const COMMANDS: Record<string, () => Promise<Factory>> = {
   },
 };
 
+/**
+ * What commander quotes is either nhiscan's own vocabulary (a command, a flag, an option spec) or
+ * what the user typed, which may be a pasted secret. Only the first kind is shown: lower-case
+ * words with hyphens, short, no digits, like config.ts's `nameable`; everything else is dropped.
+ */
+const OWN_WORD = /^(?:-{0,2}[a-z][a-z-]{0,23}|(?:-[A-Za-z], )?--[a-z][a-z-]{0,23}(?: [<[][a-z-]+[>\]])?)$/;
+
+function withoutUserValues(said: string): string {
+  return said
+    .replace(/ ?'((?:[^'\\]|\\.)*)'/g, (m: string, inner: string) => (OWN_WORD.test(inner) ? m : ''))
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}
+
 function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return msg.split('\n')[0] ?? msg;
@@ -111,7 +125,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     if (argv.length <= 2) {
-      program.outputHelp({ error: true });
+      // One line, like every other usage error; the help is one flag away.
+      await report('nhiscan: missing command (see nhiscan --help)', undefined);
       return 2;
     }
     // `nhiscan help` and `nhiscan help scan` are requests for help, like --help: exit 0.
@@ -136,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.exitCode === 0) return 0;
       const sub = argv[2] && program.commands.some((c) => c.name() === argv[2]) ? ` ${argv[2]}` : '';
       // Commander quotes the rejected value; the user knows what they typed, and it could be a secret.
-      const said = (errors[0] ?? oneLine(err)).replace(/^error: /, '').replace(/argument '(?:[^'\\]|\\.)*'/, 'argument');
+      const said = withoutUserValues((errors[0] ?? oneLine(err)).replace(/^error: /, '').replace(/argument '(?:[^'\\]|\\.)*'/, 'argument'));
       await report(`nhiscan: ${said} (see nhiscan${sub} --help)`, undefined);
       return 2;
     }

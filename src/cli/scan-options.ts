@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { CONFIG_FILE, emptyConfig, loadConfig, parseConfig, type Config } from '../config.js';
 import { configRoot, planScan, type Plan, type ScanOptions } from '../scan.js';
 import { fileAtCommit } from '../sources/git/at-commit.js';
@@ -82,6 +83,8 @@ export async function gateConfig(plan: Plan, explicit: string | undefined, root:
 export async function prepareScan(target: string, flags: SourceFlags, showSecrets: boolean): Promise<PreparedScan> {
   // Flags first: a bad value is a usage error (no report) whatever state the target is in.
   const maxFileSize = parseSize(flags.maxFileSize);
+  // 0 would skip every blob and still report "complete": nothing read is no scan at all.
+  if (maxFileSize < 1) throw new UsageError('--max-file-size must be at least 1 byte');
   const plan = await planScan({
     target,
     noGit: !flags.git,

@@ -5,6 +5,7 @@ import type { BlobHits } from './engine.js';
 import type { FileRule } from './file-rule.js';
 import { fingerprint, redact } from './fingerprint.js';
 import type { RawMatch } from './matcher.js';
+import { attachRawSecret } from '../report/mask.js';
 
 const MAX_LOCATIONS = 20;
 
@@ -112,7 +113,7 @@ export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: Bu
     }
     const { match } = g.subject;
     const { rule } = match;
-    findings.push({
+    const finding: SecretFinding = {
       kind: 'secret',
       ruleId: rule.id,
       title: rule.title,
@@ -126,7 +127,12 @@ export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: Bu
       ...(match.decoded ? { decoded: match.decoded } : {}),
       ...(rule.revoke ? { remediation: { hint: rule.revoke } } : {}),
       ...common,
-    });
+    };
+    // The same value can sit in the commit message, the author, a path or another finding: the
+    // writers mask every occurrence of it (src/report/mask.ts). A secret that is its own public
+    // identifier (an AWS access key id) stays readable there, as in `identifier`.
+    if (!opts.showSecrets && match.secret !== match.identifier) attachRawSecret(finding, match.secret);
+    findings.push(finding);
   }
   return findings;
 }

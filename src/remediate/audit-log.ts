@@ -124,7 +124,13 @@ export async function readAudit(file: string): Promise<AuditEntry[]> {
 
 /** The one warning for skipped lines: numbers only, never the content (it could be anything). */
 export function skippedWarning(file: string, skipped: number[]): string | null {
+  const what = skippedLines(file, skipped);
+  return what === null ? null : `nhiscan: warning: ${what}`;
+}
+
+/** "skipped N unreadable line(s) in FILE (lines 3, 7)": what was not read, by number only. */
+export function skippedLines(file: string, skipped: number[]): string | null {
   if (skipped.length === 0) return null;
   const shown = skipped.slice(0, 10).join(', ');
-  return `nhiscan: warning: skipped ${skipped.length} unreadable line(s) in ${file} (line${skipped.length > 1 ? 's' : ''} ${shown}${skipped.length > 10 ? ', …' : ''})`;
+  return `skipped ${skipped.length} unreadable line(s) in ${file} (line${skipped.length > 1 ? 's' : ''} ${shown}${skipped.length > 10 ? ', …' : ''})`;
 }

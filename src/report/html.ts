@@ -1,6 +1,7 @@
 import { isSecretFinding, NHI_IDS, SEVERITIES, type Finding, type Report, type Severity } from '../model.js';
 import { NHI_CATALOGUE } from '../score/nhi.js';
 import { displaySafe } from './escape.js';
+import { maskSecrets } from './mask.js';
 
 // One self-contained file: inline CSS, hand-written SVG and a few lines of script. No CDN, works offline.
 
@@ -111,7 +112,7 @@ document.getElementById('sev').addEventListener('change', filter);
 
 export function renderHtml(unsafe: Report, now = Date.parse(unsafe.generatedAt)): string {
   // Bidi overrides would reorder a file name on screen; escape() only handles markup.
-  const report = displaySafe(unsafe);
+  const report = displaySafe(maskSecrets(unsafe));
   const s = report.summary;
   const bySeverity = bars(
     'Findings by severity',

@@ -174,3 +174,23 @@ describe('hook install: where it writes (sweep items 14, 15, 10)', () => {
     expect(run.stderr).toContain(`ho\\x1b[31moks/pre-commit`);
   });
 });
+
+describe('small holes', () => {
+  it('--max-file-size 0 is a usage error, not a scan that reads nothing and calls itself complete', async () => {
+    const r = repo();
+    r.commit('init', { 'a.env': `T=${githubToken()}\n` });
+    expectContract(await cli(['scan', r.dir, '--max-file-size', '0']), { code: 2, says: /--max-file-size/ });
+  });
+
+  it('a baseline entry covers only its own rule, even with a matching fingerprint', async () => {
+    const r = repo();
+    const token = githubToken();
+    r.commit('init', { 'a.env': `T=${token}\n` });
+    const first = JSON.parse((await cli(['scan', r.dir, '-f', 'json', '--no-baseline'])).stdout);
+    const fp = first.findings[0].fingerprint;
+    writeFileSync(join(r.dir, 'b.json'), JSON.stringify({ entries: [{ fingerprint: fp, ruleId: 'some-other-rule' }] }));
+    const run = await cli(['scan', r.dir, '-f', 'json', '-b', join(r.dir, 'b.json')]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).findings.map((f: { fingerprint: string }) => f.fingerprint)).toContain(fp);
+  });
+});

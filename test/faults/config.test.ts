@@ -155,3 +155,29 @@ describe('config errors never echo a value', () => {
     expect((caught as Error).message).toMatch(says);
   });
 });
+
+describe('an allowlist entry that matches everything is a config error, not a silent exit 0', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['an empty stopword', `[allowlist]\nstopwords = ["example", ""]\n`, /:2: \[allowlist\] stopwords entry 2 is empty, so it would allowlist everything$/],
+    ['an empty regexes entry', `[allowlist]\nregexes = [""]\n`, /:2: \[allowlist\] regexes entry 1 matches the empty string/],
+    ['a .* regexes entry', `[allowlist]\nregexes = [\n  "^test-",\n  ".*",\n]\n`, /:4: \[allowlist\] regexes entry 2 matches the empty string/],
+    ['a ^ lines entry', `[allowlist]\nlines = ["^"]\n`, /:2: \[allowlist\] lines entry 1 matches the empty string/],
+    ['an alternation with an empty branch in lines', `[allowlist]\nlines = ["nosecret|"]\n`, /:2: \[allowlist\] lines entry 1 matches the empty string/],
+  ];
+  for (const [kind, config, says] of cases) {
+    it(`${kind}: exit 2 naming table and line`, async () => {
+      const token = githubToken();
+      const dir = target(config, { 'app.env': `TOKEN=${token}\n` });
+      const r = await cli(['scan', '--no-git', dir, '-f', 'json']);
+      expectContract(r, { code: 2, secrets: [token], says: new RegExp(`^nhiscan: .*\\.nhiscan\\.toml${says.source}`, 'm') });
+      expect(r.stdout).toBe('');
+    });
+  }
+
+  it('entries that match something still work (the token is allowlisted by its own prefix)', async () => {
+    const token = githubToken();
+    const dir = target(`[allowlist]\nregexes = ["^ghp_"]\nstopwords = ["example"]\nlines = ["^#"]\n`, { 'app.env': `TOKEN=${token}\n` });
+    const r = await cli(['scan', '--no-git', dir, '-f', 'json']);
+    expectContract(r, { code: 0, secrets: [token] });
+  });
+});

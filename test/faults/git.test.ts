@@ -143,7 +143,7 @@ describe('a shallow clone is not complete history (item 3)', () => {
 
     // By name: HEAD~3 exists upstream, but the clone cannot resolve it; by id: the object is absent.
     const cut = await cli(['scan', clone, '--since', 'HEAD~3', '-f', 'json']);
-    expectContract(cut, { code: 3, says: /unknown revision: HEAD~3 in a shallow clone.*git fetch --unshallow/ });
+    expectContract(cut, { code: 3, says: /unknown revision in --since\/--range, in a shallow clone.*git fetch --unshallow/ });
     expect(report(cut).coverage.complete).toBe(false);
     const old = r.git('rev-parse', 'HEAD~3').trim();
     const missing = await cli(['scan', clone, '--range', `${old}..HEAD`, '-f', 'json']);
@@ -225,7 +225,7 @@ describe('every exit 3 of scan writes a report (item 13)', () => {
   it('usage errors (exit 2) write no report', async () => {
     const { r } = historyOnlySecret();
     const run = await cli(['scan', r.dir, '--since', 'no-such-rev', '-f', 'json']);
-    expectContract(run, { code: 2, says: /unknown revision: no-such-rev/ });
+    expectContract(run, { code: 2, says: /unknown revision in --since\/--range/ });
     expect(run.stdout).toBe('');
   });
 });

@@ -388,7 +388,7 @@ describe('17. what is not there is named, exit 2; torn logs and bad reports neve
     const ok = { time: '2026-01-01T00:00:00.000Z', caller: null, action: 'deactivate-access-key', target: `${USER}/${OLD}`, result: 'ok' };
     writeFileSync(log, `${JSON.stringify(ok)}\ngarbage ${planted}\n{"time":"2026-01-02T00:00:00.0`, { mode: 0o600 });
     const r = await cli(['log', '--audit-log', log]);
-    expectContract(r, { code: 0, lines: 1, secrets: [planted], says: /warning: skipped 2 unreadable line\(s\) in .*audit\.jsonl \(lines 2, 3\)/ });
+    expectContract(r, { code: 3, secrets: [planted], says: /^nhiscan: incomplete: skipped 2 unreadable line\(s\) in .*audit\.jsonl \(lines 2, 3\)$/m });
     expect(r.stdout).toContain('deactivate-access-key');
 
     account.keys.get(OLD)!.status = 'Inactive';

@@ -166,6 +166,14 @@ export function resolveAwsOptions(o: AwsOptions): ResolvedAws {
 }
 
 /**
+ * The SDK's own logger output is silenced: its warnings (nine lines when AWS_PROFILE and
+ * AWS_ACCESS_KEY_ID are both set) would break "one stderr line per problem". Nothing is lost: a
+ * real failure still reaches nhiscan as a thrown error, which it reports in its one line. A plain
+ * object, not the SDK's NoOpLogger: given that class, the credential chain falls back to console.warn.
+ */
+const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/**
  * The configuration every nhiscan AWS client is built with. Exported so code that needs a client
  * of its own (remediation verifying a new key) gets the same endpoint, timeouts and retries.
  */
@@ -177,6 +185,7 @@ export function clientConfig(o: AwsOptions, region: string | undefined) {
     ...(r.endpoint ? { endpoint: r.endpoint } : {}),
     // IAM publishes no fixed rate limit: adapt to throttling instead of failing on it.
     retryMode: 'adaptive' as const,
+    logger: SILENT_LOGGER,
     maxAttempts: o.maxAttempts ?? 8,
     // Options for the SDK's own NodeHttpHandler. Without throwOnRequestTimeout the request timeout
     // only logs a warning; socketTimeout also bounds an answer that stalls half-way.

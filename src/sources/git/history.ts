@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
@@ -113,15 +112,23 @@ export class HistorySource implements Source {
     exit.catch(() => undefined);
     revList.stdout!.setEncoding('latin1');
     let batch: string[] = [];
+    let tail = '';
     try {
-      for await (const line of createInterface({ input: revList.stdout!, crlfDelay: Infinity })) {
-        if (line.startsWith('?')) missing.push(line.slice(1).trim());
-        else if (line) batch.push(line);
+      // Split on LF only: a path may hold a CR (readline would cut the line there).
+      for await (const chunk of revList.stdout! as AsyncIterable<string>) {
+        const lines = (tail + chunk).split('\n');
+        tail = lines.pop() ?? '';
+        for (const line of lines) {
+          if (line.startsWith('?')) missing.push(line.slice(1).trim());
+          else if (line) batch.push(line);
+        }
         if (batch.length >= size) {
           yield batch;
           batch = [];
         }
       }
+      if (tail.startsWith('?')) missing.push(tail.slice(1).trim());
+      else if (tail) batch.push(tail);
       if (batch.length) yield batch;
     } finally {
       revList.kill();
