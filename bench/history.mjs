@@ -3,9 +3,10 @@
 //   node bench/history.mjs --path /some/repo.git [--runs 3] [--workers 1,2]
 //   node bench/history.mjs --synthetic [--commits 20000]   # regression check only: not evidence
 // For each repository, in one run, it prints the floor (`git cat-file --batch-all-objects --batch
-// --unordered`), nhiscan's wall and CPU time and peak RSS (nhiscan plus its git children, summed,
+// --unordered`), nhiscan's wall and CPU time and peak memory (nhiscan plus its git children,
 // sampled from /proc) for each worker count, the share of bytes that reached the regex stage, and
-// `gitleaks git` when a gitleaks binary is on PATH; then the ratios. Medians of --runs.
+// `gitleaks git` when a gitleaks binary is on PATH; then the ratios. Medians of --runs. Memory is
+// PSS summed over the process tree (shared pack pages counted once), and nhiscan's own RSS.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,19 @@ function tree(pid) {
   return out;
 }
 
+/**
+ * Proportional set size: shared pages (git's mmapped pack, read by every cat-file) count once
+ * across the processes that share them, so the sum is the memory really in use. Plain RSS would
+ * count the pack once per git process.
+ */
+function pssKiB(pid) {
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 function rssKiB(pid) {
   try {
     return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
@@ -58,10 +72,12 @@ function measure(cmd, argv, cwd) {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     let peak = 0;
+    let own = 0;
     const cpu = new Map();
     const sample = () => {
       const pids = tree(child.pid);
-      peak = Math.max(peak, pids.reduce((s, p) => s + rssKiB(p), 0));
+      peak = Math.max(peak, pids.reduce((s, p) => s + pssKiB(p), 0));
+      own = Math.max(own, rssKiB(child.pid));
       for (const p of pids) {
         try {
           const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -76,7 +92,7 @@ function measure(cmd, argv, cwd) {
     child.on('close', (code) => {
       clearInterval(timer);
       const secs = Number(process.hrtime.bigint() - start) / 1e9;
-      resolve({ code, secs, cpu: [...cpu.values()].reduce((a, b) => a + b, 0), peakMiB: peak / 1024, stderr });
+      resolve({ code, secs, cpu: [...cpu.values()].reduce((a, b) => a + b, 0), peakMiB: peak / 1024, ownMiB: own / 1024, stderr });
     });
   });
 }
@@ -97,6 +113,7 @@ async function bench(repo) {
     const walls = [];
     const cpus = [];
     let peak = 0;
+    let own = 0;
     for (let i = 0; i < runs; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'nhiscan-bench-'));
       const out = join(dir, 'r.json');
@@ -105,12 +122,13 @@ async function bench(repo) {
       walls.push(r.secs);
       cpus.push(r.cpu);
       peak = Math.max(peak, r.peakMiB);
+      own = Math.max(own, r.ownMiB);
       const rep = JSON.parse(readFileSync(out, 'utf8'));
       scanStats = { ...rep.summary.scan, findings: rep.summary.total, complete: rep.coverage.complete, exit: r.code };
       rmSync(dir, { recursive: true, force: true });
     }
     const s = median(walls);
-    lines.push(`nhiscan scan --workers ${w}: ${s.toFixed(2)} s wall, ${median(cpus).toFixed(1)} s CPU, peak RSS ${peak.toFixed(0)} MiB (with git children); ${(s / f).toFixed(2)}x the floor`);
+    lines.push(`nhiscan scan --workers ${w}: ${s.toFixed(2)} s wall, ${median(cpus).toFixed(1)} s CPU, peak memory ${peak.toFixed(0)} MiB PSS with its git children (nhiscan's own RSS ${own.toFixed(0)} MiB); ${(s / f).toFixed(2)}x the floor`);
   }
   const mib = scanStats.bytes / 1024 / 1024;
   lines.push(`scanned: ${scanStats.blobs} unique text blobs, ${mib.toFixed(1)} MiB; reached the regex stage: ${((100 * (scanStats.regexChars ?? 0)) / scanStats.bytes).toFixed(1)}% of them; ${scanStats.findings} findings; complete: ${scanStats.complete} (exit ${scanStats.exit})`);

@@ -31,6 +31,8 @@ describe('--workers', () => {
       }
       if (i === 30) files['cfg/aws.env'] = `AWS_ACCESS_KEY_ID=${awsKeyId('123456789012')}\n`;
       if (i === 40) files['cfg/acme.txt'] = 'token acme_0123456789abcdefghijklmn\n';
+      // A CR in a path: rev-list prints it raw, so lines split on LF only.
+      if (i === 45) files['cfg/cr\rname.env'] = `GITHUB_TOKEN=${githubToken()}\n`;
       r.commit(`c${i}`, files);
       if (i === 50) r.remove('cfg/t0.env');
     }
@@ -44,6 +46,8 @@ describe('--workers', () => {
     const found = one.rep.findings.map((f: { secret: string }) => f.secret);
     for (const s of secrets) expect(found).toContain(s);
     expect(one.rep.findings.some((f: { ruleId: string }) => f.ruleId === 'acme-token')).toBe(true);
+    expect(one.rep.findings.some((f: { location: { path: string } }) => f.location.path === 'cfg/cr\rname.env')).toBe(true);
+    expect(one.rep.coverage.complete).toBe(true);
   });
 
   it('a missing blob is the same gap with workers, and everything else is still scanned', () => {
@@ -62,7 +66,8 @@ describe('--workers', () => {
     expect(two.rep.findings.map((f: { secret: string }) => f.secret)).toContain(late);
   });
 
-  it('rejects a worker count that is not a whole number from 1 to 256', () => {
+  it('takes auto, and rejects a worker count that is not a whole number from 1 to 256', () => {
+    expect(runCli(['scan', '.', '--workers', 'auto', '-f', 'json']).code).not.toBe(2);
     for (const bad of ['0', '-1', '1.5', 'many', '257']) {
       const r = runCli(['scan', '.', '--workers', bad]);
       expect(r.code, bad).toBe(2);

@@ -17,7 +17,7 @@ export interface SourceFlags extends GlobalFlags {
   range?: string;
   maxFileSize: string;
   decodeDepth: number | string;
-  workers: number;
+  workers: number | 'auto';
   config?: string;
 }
 
@@ -26,15 +26,16 @@ function parseDepth(value: string): number {
   return Number(value);
 }
 
-function parseWorkers(value: string): number {
-  if (!/^[0-9]{1,3}$/.test(value) || Number(value) < 1 || Number(value) > 256) throw new InvalidArgumentError('expected a whole number from 1 to 256');
+function parseWorkers(value: string): number | 'auto' {
+  if (value === 'auto') return value;
+  if (!/^[0-9]{1,3}$/.test(value) || Number(value) < 1 || Number(value) > 256) throw new InvalidArgumentError('expected auto, or a whole number from 1 to 256');
   return Number(value);
 }
 
-/** Threads for history scans: one matcher and one cat-file each. The core count by default. */
+/** Threads for history scans: one matcher and one cat-file each. */
 export function workersOption(): Option {
-  return new Option('--workers <n>', 'threads for a full-history scan, each with its own git cat-file (default: the core count)')
-    .default(availableParallelism(), 'the core count')
+  return new Option('--workers <n>', 'threads for a full-history scan, each with its own git cat-file (auto: the core count, for histories large enough to gain from it)')
+    .default('auto')
     .argParser(parseWorkers);
 }
 
@@ -112,7 +113,7 @@ export async function prepareScan(target: string, flags: SourceFlags, showSecret
       range: flags.range,
       maxFileSize,
       decodeDepth: Number(flags.decodeDepth),
-      workers: flags.workers,
+      workers: flags.workers === 'auto' ? { auto: availableParallelism() } : flags.workers,
       showSecrets,
       config,
       onProgress: (p) => spinner.progress(p),
