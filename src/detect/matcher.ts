@@ -47,16 +47,18 @@ interface CompiledRule {
    * keyword (a test checks each rule's examples), so it lies within this many characters of a hit
    * and the regex runs only in those windows. 0: the rule always sees the whole text.
    */
-  span: number;
+  span: number | undefined;
+  /** Context keywords: the rule never runs in windows. */
+  whole: boolean;
   linear: LinearRegex | null;
 }
 
 function compile(rule: Rule): CompiledRule {
-  if (rule.pattern instanceof LinearRegex) return { rule, re: null, sticky: null, span: 0, linear: rule.pattern };
+  if (rule.pattern instanceof LinearRegex) return { rule, re: null, sticky: null, span: 0, whole: true, linear: rule.pattern };
   const flags = new Set([...rule.pattern.flags, 'g', 'd']);
   flags.delete('y');
   const f = [...flags].join('');
-  return { rule, re: new RegExp(rule.pattern.source, f), sticky: new RegExp(rule.pattern.source, `${f.replace('g', '')}y`), span: rule.keywordsAreContext ? 0 : windowSpan(rule.pattern), linear: null };
+  return { rule, re: new RegExp(rule.pattern.source, f), sticky: new RegExp(rule.pattern.source, `${f.replace('g', '')}y`), span: undefined, whole: Boolean(rule.keywordsAreContext), linear: null };
 }
 
 /**
@@ -64,7 +66,7 @@ function compile(rule: Rule): CompiledRule {
  * blocks, see the whole text). A match within `edge` of a cut window end is confirmed on the whole
  * text, where lookarounds see their real context.
  */
-export const WINDOW = { maxSpan: 20_000, edge: 512 };
+export const WINDOW = { maxSpan: 20_000, edge: 512, minText: 4096 };
 
 function windowSpan(pattern: RegExp): number {
   const n = maxMatchLength(pattern);
@@ -224,15 +226,18 @@ export class Matcher {
     const whole = [0, n];
     const spans: number[] = [];
     for (let k = 0; k < candidates.length; k++) {
-      const { rule, re, sticky, span, linear } = this.compiled[candidates[k]!]!;
+      const compiled = this.compiled[candidates[k]!]!;
+      const { rule, re, sticky, linear } = compiled;
       if (rule.paths && !rule.paths.test(path)) continue;
       if (re === null) {
         // Decided once per rule, so the built-in loop below keeps its shape and speed.
         allowed += this.scanLinear(text, rule, linear!, taken, matches, path);
         continue;
       }
-      const near = span > 0 ? hits?.[k] : null;
-      const wins = near ? (windowsAround(near, n, span) ?? whole) : whole;
+      // Short texts are scanned whole; the span (a parse of the pattern) is worked out on first need.
+      const near = !compiled.whole && n > WINDOW.minText ? hits?.[k] : null;
+      const span = near ? (compiled.span ??= windowSpan(rule.pattern as RegExp)) : 0;
+      const wins = near && span > 0 ? (windowsAround(near, n, span) ?? whole) : whole;
       spans.push(...wins);
       for (let w = 0; w < wins.length; w += 2) {
         const ws = wins[w]!;
