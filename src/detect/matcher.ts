@@ -217,7 +217,7 @@ export class Matcher {
    */
   private scanText(text: string, candidates: number[], path: string, hits?: Array<number[] | null>): MatchResult {
     if (candidates.length === 0) return { matches: [], allowed: 0 };
-    let lines: LineIndex | undefined;
+    const lines: Lines = {};
     const taken: Array<[number, number]> = [];
     const matches: RawMatch[] = [];
     let allowed = 0;
@@ -261,40 +261,7 @@ export class Matcher {
           if (!secret || !span) continue;
           const start = span[0] + off;
           const end = span[1] + off;
-          // Earlier rules are more specific; a later rule never re-reports the same span.
-          if (taken.some(([s, e]) => start < e && end > s)) continue;
-          // Cheapest test first: entropy rejects most generic candidates before the placeholder regexes run.
-          if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
-          if (rule.allowPlaceholders ? isDocumentedExample(secret) : isPlaceholder(secret)) continue;
-          let validation: string | null = null;
-          let account: string | undefined;
-          let identifier: string | undefined;
-          if (rule.validate) {
-            const v = rule.validate(secret, { text, index: m.index + off, groups: m.groups ?? {} });
-            if (!v.valid) continue;
-            validation = v.detail;
-            account = v.account;
-            identifier = v.identifier;
-          }
-          lines ??= new LineIndex(text);
-          taken.push([start, end]);
-          const lineText = lines.lineAt(start);
-          if (lineText.includes(INLINE_ALLOW) || this.allowLine?.(lineText)) {
-            allowed++;
-            continue;
-          }
-          const pos = lines.position(start);
-          matches.push({
-            rule,
-            secret,
-            start,
-            end,
-            line: pos.line,
-            column: pos.column,
-            validation,
-            ...(account ? { account } : {}),
-            ...(identifier ? { identifier } : {}),
-          });
+          allowed += this.accept(rule, text, secret, start, end, m.index + off, m.groups ?? {}, taken, matches, lines);
         }
       }
     }
@@ -303,10 +270,8 @@ export class Matcher {
   }
 
   /**
-   * A config rule on RE2: the same acceptance steps as the built-in loop in scanText (keep them in
-   * step), on spans RE2 reports. Returns how many matches an allow comment or line silenced.
-   * It builds its own LineIndex rather than share scanText's: a closure over that variable would
-   * slow every access to it on the built-in path.
+   * A config rule on RE2: the same acceptance steps (accept) on the spans RE2 reports. Returns how
+   * many matches an allow comment or line silenced.
    */
   private scanLinear(text: string, rule: Rule, re: LinearRegex, taken: Array<[number, number]>, matches: RawMatch[], path: string): number {
     const cut = this.cutShort.get(rule);
@@ -320,43 +285,68 @@ export class Matcher {
       else this.cutShort.set(rule, { texts: 1, skipped: 0, path: path || '(input)' });
     }
     let allowed = 0;
-    let lines: LineIndex | undefined;
+    const lines: Lines = {};
     for (const { start, end, index: at } of spans) {
       if (start === end) continue;
-      if (taken.some(([s, e]) => start < e && end > s)) continue;
       const secret = text.slice(start, end);
-      if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) continue;
-      if (rule.allowPlaceholders ? isDocumentedExample(secret) : isPlaceholder(secret)) continue;
-      let validation: string | null = null;
-      let account: string | undefined;
-      let identifier: string | undefined;
-      if (rule.validate) {
-        const v = rule.validate(secret, { text, index: at, groups: { secret } });
-        if (!v.valid) continue;
-        validation = v.detail;
-        account = v.account;
-        identifier = v.identifier;
-      }
-      lines ??= new LineIndex(text);
-      taken.push([start, end]);
-      const lineText = lines.lineAt(start);
-      if (lineText.includes(INLINE_ALLOW) || this.allowLine?.(lineText)) {
-        allowed++;
-        continue;
-      }
-      const pos = lines.position(start);
-      matches.push({
-        rule,
-        secret,
-        start,
-        end,
-        line: pos.line,
-        column: pos.column,
-        validation,
-        ...(account ? { account } : {}),
-        ...(identifier ? { identifier } : {}),
-      });
+      allowed += this.accept(rule, text, secret, start, end, at, { secret }, taken, matches, lines);
     }
     return allowed;
   }
+
+  /**
+   * The steps every candidate goes through, for built-in and config rules alike: overlap with an
+   * earlier rule's span, entropy, placeholders, the validator, then inline and line allows.
+   * Returns 1 when an allow silenced it (counted as suppressed), else 0.
+   */
+  private accept(
+    rule: Rule,
+    text: string,
+    secret: string,
+    start: number,
+    end: number,
+    index: number,
+    groups: Record<string, string | undefined>,
+    taken: Array<[number, number]>,
+    matches: RawMatch[],
+    lines: Lines,
+  ): number {
+    // Earlier rules are more specific; a later rule never re-reports the same span.
+    if (taken.some(([s, e]) => start < e && end > s)) return 0;
+    // Cheapest test first: entropy rejects most generic candidates before the placeholder regexes run.
+    if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return 0;
+    if (rule.allowPlaceholders ? isDocumentedExample(secret) : isPlaceholder(secret)) return 0;
+    let validation: string | null = null;
+    let account: string | undefined;
+    let identifier: string | undefined;
+    if (rule.validate) {
+      const v = rule.validate(secret, { text, index, groups });
+      if (!v.valid) return 0;
+      validation = v.detail;
+      account = v.account;
+      identifier = v.identifier;
+    }
+    lines.index ??= new LineIndex(text);
+    taken.push([start, end]);
+    const lineText = lines.index.lineAt(start);
+    if (lineText.includes(INLINE_ALLOW) || this.allowLine?.(lineText)) return 1;
+    const pos = lines.index.position(start);
+    matches.push({
+      rule,
+      secret,
+      start,
+      end,
+      line: pos.line,
+      column: pos.column,
+      validation,
+      ...(account ? { account } : {}),
+      ...(identifier ? { identifier } : {}),
+    });
+    return 0;
+  }
+}
+
+/** A text's line index, built on the first accepted match only. */
+interface Lines {
+  index?: LineIndex;
 }

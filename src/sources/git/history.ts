@@ -64,18 +64,7 @@ export class HistorySource implements Source {
       yield* this.allObjects();
       return;
     }
-    try {
-      this.stashes = await stashCommits(this.repo);
-    } catch (err) {
-      if (!(err instanceof GitError)) throw err;
-      this.gaps.push({ scope: 'git stash reflog', reason: err.message });
-    }
-    const missing: string[] = [];
-    const walk = ['--objects', '--all', '--missing=print', ...this.stashes];
-    // In git 2.39 a blob-only listing skips a missing *tree* without a word, so a tree-only listing
-    // (cheap: no blob is read) runs alongside, just for its `?<tree>` lines.
-    const trees = this.missingTrees(walk);
-    const revList = spawnGit(this.repo, ['rev-list', ...walk, '--filter=object:type=blob']);
+    const { missing, trees, revList } = await this.startWalk();
     const catFile = spawnGit(this.repo, ['cat-file', `--batch=${BATCH_FORMAT}`, '--buffer'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -83,12 +72,32 @@ export class HistorySource implements Source {
     catFile.stdin!.on('error', () => undefined);
     revList.stdout!.pipe(takeMissing((id) => missing.push(id))).pipe(catFile.stdin!);
     const revListOk = yield* this.drain(catFile, [['rev-list', revList]], missing);
-    const treeResult = await trees;
-    if (revListOk) {
-      if (treeResult instanceof GitError) this.gaps.push({ scope: 'git rev-list (trees)', reason: treeResult.message });
-      else missing.push(...treeResult);
-    }
+    await this.endWalk(revListOk, trees, missing);
     if (missing.length) this.gaps.push(missingGap([...new Set(missing)]));
+  }
+
+  /** The stash reflog, then rev-list over every ref, with the tree-only listing beside it. */
+  private async startWalk(): Promise<{ missing: string[]; trees: Promise<string[] | GitError>; revList: ReturnType<typeof spawnGit> }> {
+    try {
+      this.stashes = await stashCommits(this.repo);
+    } catch (err) {
+      if (!(err instanceof GitError)) throw err;
+      this.gaps.push({ scope: 'git stash reflog', reason: err.message });
+    }
+    const walk = ['--objects', '--all', '--missing=print', ...this.stashes];
+    // In git 2.39 a blob-only listing skips a missing *tree* without a word, so a tree-only listing
+    // (cheap: no blob is read) runs alongside, just for its `?<tree>` lines.
+    const trees = this.missingTrees(walk);
+    const revList = spawnGit(this.repo, ['rev-list', ...walk, '--filter=object:type=blob']);
+    return { missing: [], trees, revList };
+  }
+
+  /** Missing trees count only when the walk itself finished: a failed walk is its own gap. */
+  private async endWalk(walkOk: boolean, trees: Promise<string[] | GitError>, missing: string[]): Promise<void> {
+    const treeResult = await trees;
+    if (!walkOk) return;
+    if (treeResult instanceof GitError) this.gaps.push({ scope: 'git rev-list (trees)', reason: treeResult.message });
+    else missing.push(...treeResult);
   }
 
   /**
@@ -97,16 +106,7 @@ export class HistorySource implements Source {
    */
   async *objectBatches(size: number): AsyncGenerator<string[]> {
     await this.noteShallow();
-    try {
-      this.stashes = await stashCommits(this.repo);
-    } catch (err) {
-      if (!(err instanceof GitError)) throw err;
-      this.gaps.push({ scope: 'git stash reflog', reason: err.message });
-    }
-    const missing: string[] = [];
-    const walk = ['--objects', '--all', '--missing=print', ...this.stashes];
-    const trees = this.missingTrees(walk);
-    const revList = spawnGit(this.repo, ['rev-list', ...walk, '--filter=object:type=blob']);
+    const { missing, trees, revList } = await this.startWalk();
     const err = { text: '' };
     const exit = waitForExit(revList, err);
     exit.catch(() => undefined);
@@ -135,11 +135,7 @@ export class HistorySource implements Source {
     }
     const code = await exit;
     if (code !== 0) this.gaps.push({ scope: 'git rev-list', reason: firstLine(err.text) || `exit ${code}` });
-    const treeResult = await trees;
-    if (code === 0) {
-      if (treeResult instanceof GitError) this.gaps.push({ scope: 'git rev-list (trees)', reason: treeResult.message });
-      else missing.push(...treeResult);
-    }
+    await this.endWalk(code === 0, trees, missing);
     this.missing.push(...missing);
   }
 
