@@ -1,4 +1,13 @@
-import { RE2JS, RE2JSException, RE2JSSyntaxException } from 're2js';
+import { createRequire } from 'node:module';
+import type * as Re2 from 're2js';
+
+type Re2Module = typeof Re2;
+let re2: Re2Module | null = null;
+/** re2js is loaded on the first config regex: most scans have none and should not pay for it. */
+function engine(): Re2Module {
+  re2 ??= createRequire(import.meta.url)('re2js') as Re2Module;
+  return re2;
+}
 
 /**
  * A regex from a config file (a scanned repository's own `.nhiscan.toml` among them) is untrusted
@@ -32,8 +41,8 @@ const RE2_REASONS = new Set([
   'expression too large',
 ]);
 
-function reasonOf(err: RE2JSException): string {
-  if (!(err instanceof RE2JSSyntaxException)) return 'cannot be compiled';
+function reasonOf(err: Re2.RE2JSException): string {
+  if (!(err instanceof engine().RE2JSSyntaxException)) return 'cannot be compiled';
   const reason = RE2_REASONS.has(err.error) ? err.error : 'invalid syntax';
   return reason === 'invalid or unsupported Perl syntax' || reason === 'invalid escape sequence'
     ? `${reason} (RE2 syntax: no lookaround, no backreferences; write \\x{41}, not \\u0041)`
@@ -49,7 +58,7 @@ export interface SecretSpan {
 }
 
 export class LinearRegex {
-  private readonly re: RE2JS;
+  private readonly re: Re2.RE2JS;
   /** Capture group holding the secret (0, the whole match, when there is no `secret` group). */
   private readonly secretGroup: number;
 
@@ -59,10 +68,11 @@ export class LinearRegex {
     opts: { caseInsensitive?: boolean } = {},
   ) {
     try {
+      const { RE2JS } = engine();
       this.re = RE2JS.compile(source, opts.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
     } catch (err) {
       // Only RE2's own refusals are expected here; anything else is a bug and propagates.
-      if (err instanceof RE2JSException) throw new LinearRegexError(reasonOf(err));
+      if (err instanceof engine().RE2JSException) throw new LinearRegexError(reasonOf(err));
       throw err;
     }
     this.secretGroup = this.re.namedGroups().secret ?? 0;

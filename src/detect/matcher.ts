@@ -109,11 +109,14 @@ function windowsAround(hits: number[], n: number, span: number): number[] | null
 }
 
 /**
- * Time a config rule may spend finding all its matches in one text: far above what RE2's linear
- * search needs (about 0.1 µs a character), far below a hang. See LinearRegex.secrets.
+ * Wall time a config rule may spend finding all its matches in one text: far above what RE2's
+ * linear search needs (about 0.1 µs a character), far below a hang. Wall time moves with load:
+ * 20 ms + 1 µs a character cut a plain rule short on a busy CI machine with 5 workers (a spurious
+ * gap), so the floor is generous; a hostile rule still costs at most a few seconds per text, and
+ * is dropped after MAX_CUT_SHORT texts. See LinearRegex.secrets.
  */
 function linearBudgetMs(chars: number): number {
-  return 20 + chars / 1000;
+  return 500 + chars / 50;
 }
 
 /** After this many texts cut short, a config rule is dropped for the rest of the run. */
