@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OutputError, UsageError } from './errors.js';
 import { escapeControl } from './report/escape.js';
-import { gitOutput } from './sources/git/exec.js';
+import { gitOutput, pathLine } from './sources/git/exec.js';
 import { requireRepo } from './sources/git/repo.js';
 
 const MARKER = '# nhiscan pre-commit hook';
@@ -37,7 +37,7 @@ async function requireDirectory(repo: string): Promise<void> {
 export async function installPreCommitHook(repo: string, force: boolean): Promise<string> {
   await requireDirectory(repo);
   const root = await requireRepo(repo);
-  const hooksRel = (await gitOutput(root, ['rev-parse', '--git-path', 'hooks'])).trim();
+  const hooksRel = pathLine(await gitOutput(root, ['rev-parse', '--git-path', 'hooks']));
   const hooksDir = isAbsolute(hooksRel) ? hooksRel : join(root, hooksRel);
   const path = join(hooksDir, 'pre-commit');
   const shown = escapeControl(path);

@@ -109,6 +109,11 @@ function redactRun(run: string): string {
   return (run.length >= 24 && looksRandom(run)) || awsSecretShaped(run) ? REDACTED : run;
 }
 
+/** Token-shaped key material in free text (AWS secret keys, long random runs), as `[redacted]`. */
+export function redactTokens(text: string): string {
+  return text.replace(TOKEN, redactRun);
+}
+
 /** Rules whose match is an identifier, not a secret: redacting it would hide what to act on. */
 const IDENTIFIER_RULES = new Set(['aws-access-key-id']);
 

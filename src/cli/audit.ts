@@ -58,6 +58,8 @@ export function auditCommand(setExit: (code: number) => void, name = 'audit'): C
   withGlobalOptions(cmd);
   cmd.action(async (repos: string[], flags: AuditFlags) => {
     const demo = name === 'demo' || Boolean(flags.demo);
+    // Repositories of the user's own beside the demo: their findings gate as usual.
+    const ownRepos = repos.length > 0 || Boolean(flags.reposFrom);
     let cleanup: (() => Promise<void>) | undefined;
     try {
       if (flags.reposFrom) repos = [...repos, ...(await reposFrom(flags.reposFrom))];
@@ -96,10 +98,10 @@ export function auditCommand(setExit: (code: number) => void, name = 'audit'): C
       // The HTML report can hold secrets (--show-secrets): 0600 even over an existing wider file.
       // Its failure is an OutputError (exit 3, one line), the main report already written.
       if (flags.html) await writePrivateFile(flags.html, renderHtml(result.report));
-      // The demo succeeds when it shows its findings (so `npm start` stays clean), unless the user
-      // asked for a threshold: an explicit --fail-on is honoured like anywhere else.
+      // The demo alone succeeds when it shows its findings (so `npm start` stays clean), unless the
+      // user asked for a threshold or added repositories of their own: then findings gate as usual.
       const failOnGiven = cmd.getOptionValueSource('failOn') === 'cli';
-      setExit(demo && code === 1 && !failOnGiven ? 0 : code);
+      setExit(demo && code === 1 && !failOnGiven && !ownRepos ? 0 : code);
     } finally {
       await cleanup?.();
     }

@@ -12,7 +12,9 @@ export class Spinner {
   private stopped = false;
 
   constructor(enabled: boolean) {
-    if (!enabled || !process.stderr.isTTY) return;
+    // A terminal that reports no width (0 columns, as under some `script`/CI wrappers) makes ora
+    // redraw forever; no spinner there.
+    if (!enabled || !process.stderr.isTTY || !(process.stderr.columns > 0)) return;
     void import('ora').then(({ default: ora }) => {
       if (!this.stopped) this.ora = ora({ stream: process.stderr, text: this.text }).start();
     });

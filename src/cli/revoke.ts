@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { ProviderError, UsageError } from '../errors.js';
+import { safeMessage } from '../safe-message.js';
 import { auditReportKeys, revokeKeySteps, type ReportSkip, revokeSessionsPolicy } from '../remediate/access-keys.js';
 import { putRolePolicy } from '../cloud/aws/mutate.js';
 import { executePlan, type Step } from '../remediate/plan.js';
@@ -59,6 +60,10 @@ export function revokeCommand(setExit: (code: number) => void): Command {
   addRemediationOptions(sessions);
   withGlobalOptions(sessions);
   sessions.action(async (role: string, flags: RemediationFlags) => {
+    // IAM's own rule for role names. Anything else is refused unsent and unechoed: a pasted secret
+    // must not reach the plan, the audit log or AWS.
+    if (!/^[\w+=,.@-]{1,64}$/.test(role)) throw new UsageError('that is not an IAM role name (1-64 of letters, digits and + = , . @ _ -); give the name, not an ARN');
+    if ((await safeMessage(role)) !== role) throw new UsageError('that looks like a credential, not a role name; nothing was sent');
     const { env, ctx } = await remediationSetup(flags);
     const now = new Date();
     const doc = revokeSessionsPolicy(now);

@@ -5,7 +5,7 @@ import type { BlobHits } from './engine.js';
 import type { FileRule } from './file-rule.js';
 import { fingerprint, redact } from './fingerprint.js';
 import type { RawMatch } from './matcher.js';
-import { attachRawSecret } from '../report/mask.js';
+import { attachRawSecret, markRedacted } from '../report/mask.js';
 
 const MAX_LOCATIONS = 20;
 
@@ -97,8 +97,8 @@ export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: Bu
     };
     if (g.subject.kind === 'file') {
       const { rule } = g.subject;
-      findings.push({
-        kind: 'sensitive-file',
+      const file = {
+        kind: 'sensitive-file' as const,
         ruleId: rule.id,
         title: rule.title,
         severity: rule.severity,
@@ -108,7 +108,8 @@ export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: Bu
         validation: rule.content ? 'path and content match' : 'path matches',
         remediation: { hint: rule.revoke },
         ...common,
-      });
+      };
+      findings.push(opts.showSecrets ? file : markRedacted(file));
       continue;
     }
     const { match } = g.subject;
@@ -131,6 +132,7 @@ export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: Bu
     // The same value can sit in the commit message, the author, a path or another finding: the
     // writers mask every occurrence of it (src/report/mask.ts). A secret that is its own public
     // identifier (an AWS access key id) stays readable there, as in `identifier`.
+    if (!opts.showSecrets) markRedacted(finding);
     if (!opts.showSecrets && match.secret !== match.identifier) attachRawSecret(finding, match.secret);
     findings.push(finding);
   }

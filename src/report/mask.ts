@@ -3,7 +3,30 @@
 // `secret` field misses those, so every writer first runs the report through maskSecrets(), which
 // replaces every occurrence of every raw secret of the report in every string it holds.
 import { redact } from '../detect/fingerprint.js';
+import { Matcher } from '../detect/matcher.js';
+import { builtinRules } from '../detect/rules/index.js';
 import type { Finding, Report } from '../model.js';
+import { redactTokens } from '../safe-message.js';
+
+/**
+ * Free text that came with a finding (commit messages, author names and emails) can hold secrets
+ * that no scanned blob holds: nhiscan did not find them, so the raw-secret masks do not cover them.
+ * These fields also go through the built-in rules and the token heuristic.
+ */
+const FREE_TEXT = new Set(['message', 'author', 'email']);
+/** An AWS key id names what to act on; it stays readable, here as everywhere. */
+const IDENTIFIER_RULES = new Set(['aws-access-key-id']);
+let freeTextMatcher: Matcher | null = null;
+
+function maskFreeText(text: string): string {
+  freeTextMatcher ??= new Matcher(
+    builtinRules.filter((r) => !IDENTIFIER_RULES.has(r.id)),
+    { decodeDepth: 0 },
+  );
+  let out = text;
+  for (const m of freeTextMatcher.scan(text).matches) out = out.split(m.secret).join(redact(m.secret));
+  return redactTokens(out);
+}
 
 /**
  * The raw secret of a redacted finding. A symbol key: JSON.stringify and Object.entries skip it,
@@ -12,7 +35,17 @@ import type { Finding, Report } from '../model.js';
  */
 export const RAW_SECRET: unique symbol = Symbol('nhiscan.rawSecret');
 
-type WithRaw = { [RAW_SECRET]?: string };
+/** Set on every finding built without --show-secrets: its free text is masked even when nothing else is. */
+export const REDACTED: unique symbol = Symbol('nhiscan.redacted');
+
+type WithRaw = { [RAW_SECRET]?: string; [REDACTED]?: true };
+
+export function markRedacted<T extends object>(finding: T): T {
+  Object.defineProperty(finding, REDACTED, { value: true, enumerable: true, writable: false, configurable: true });
+  return finding;
+}
+
+const FREE_TEXT_HOLDERS = (f: Finding): boolean => (f as WithRaw)[REDACTED] === true;
 
 export function attachRawSecret<T extends object>(finding: T, secret: string): T {
   Object.defineProperty(finding, RAW_SECRET, { value: secret, enumerable: true, writable: false, configurable: true });
@@ -27,12 +60,15 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function maskValue(value: unknown, re: RegExp, masks: Map<string, string>): unknown {
-  if (typeof value === 'string') return value.replace(re, (m) => masks.get(m)!);
+function maskValue(value: unknown, re: RegExp | null, masks: Map<string, string>, key = ''): unknown {
+  if (typeof value === 'string') {
+    const known = re ? value.replace(re, (m) => masks.get(m)!) : value;
+    return FREE_TEXT.has(key) ? maskFreeText(known) : known;
+  }
   if (Array.isArray(value)) return value.map((v: unknown) => maskValue(v, re, masks));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = maskValue(v, re, masks);
+    for (const [k, v] of Object.entries(value)) out[k] = maskValue(v, re, masks, k);
     return out;
   }
   return value;
@@ -49,8 +85,9 @@ export function maskSecrets(report: Report): Report {
     const raw = rawSecretOf(f);
     if (raw) masks.set(raw, redact(raw));
   }
-  if (masks.size === 0) return report;
+  // Nothing redacted: --show-secrets (raw secrets are not attached then), or no secret findings.
+  if (masks.size === 0 && !report.findings.some((f) => FREE_TEXT_HOLDERS(f))) return report;
   // Longest first, in one pass: a secret that contains another is masked whole, and a mask is never re-masked.
-  const re = new RegExp([...masks.keys()].sort((a, b) => b.length - a.length).map(escapeRe).join('|'), 'g');
+  const re = masks.size ? new RegExp([...masks.keys()].sort((a, b) => b.length - a.length).map(escapeRe).join('|'), 'g') : null;
   return maskValue(report, re, masks) as Report;
 }

@@ -300,6 +300,7 @@ describe('malformed AWS flags are usage errors (exit 2) before any call', () => 
     ["--endpoint-url ''", ['--endpoint-url', ''], {}, /--endpoint-url is not a URL/],
     ['--endpoint-url with credentials in it', ['--endpoint-url', `http://user:${'p4ss'}word@127.0.0.1:1/`], {}, /must not carry a user name or password/],
     ['AWS_ENDPOINT_URL that is not a URL', [], { AWS_ENDPOINT_URL: 'nowhere' }, /AWS_ENDPOINT_URL is not a URL/],
+    ['a per-service AWS_ENDPOINT_URL_STS that is not a URL', [], { AWS_ENDPOINT_URL_STS: 'garbage' }, /AWS_ENDPOINT_URL_STS is not a URL/],
     ['--aws-timeout 0', ['--aws-timeout', '0'], {}, /--aws-timeout.*expected a number of seconds/],
     ['--aws-timeout abc', ['--aws-timeout', 'abc'], {}, /--aws-timeout.*expected a number of seconds/],
   ];

@@ -3,7 +3,7 @@
 // Every case runs the built CLI and checks the contract: exit class, one stderr line, the report
 // still written on exit 3, and no planted secret anywhere it should not be.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -473,6 +473,48 @@ describe('a broken .git is a broken repository, not a directory of files (sweep 
       const run = await cli(['scan', target, '-f', 'json']);
       expectContract(run, { code: 1, secrets: [token] });
       expect(report(run).coverage).toEqual({ complete: true, gaps: [] });
+    }
+  });
+});
+
+describe('paths git prints are taken whole (a trailing space is part of the name)', () => {
+  it('a repository named "w " beside one named "w": --staged and hook install use the right one', async () => {
+    const parent = tempDir();
+    const spaced = join(parent, 'w ');
+    const plain = join(parent, 'w');
+    for (const d of [spaced, plain]) {
+      mkdirSync(d);
+      execFileSync('git', ['init', '-q', d]);
+    }
+    const token = githubToken();
+    writeFileSync(join(spaced, 'b.env'), `T=${token}\n`);
+    execFileSync('git', ['add', 'b.env'], { cwd: spaced });
+    const staged = await cli(['scan', '--staged', '-f', 'json'], { cwd: spaced });
+    expect(staged.code, staged.stderr).toBe(1);
+    expect(report(staged).findings).toHaveLength(1);
+    const hook = await cli(['hook', 'install', spaced]);
+    expect(hook.code, hook.stderr).toBe(0);
+    expect(existsSync(join(spaced, '.git', 'hooks', 'pre-commit'))).toBe(true);
+    expect(existsSync(join(plain, '.git', 'hooks', 'pre-commit'))).toBe(false);
+  });
+});
+
+describe('non-UTF-8 names in history', () => {
+  it('a committed file name that is not UTF-8 is reported with \\xNN, not U+FFFD, with 1 or 2 workers', async () => {
+    const r = repo();
+    const token = githubToken();
+    const name = Buffer.concat([Buffer.from('a'), Buffer.from([0xff]), Buffer.from('.env')]);
+    writeFileSync(join(r.dir, name.toString('latin1')), `T=${token}\n`);
+    // Node writes the latin1 string as UTF-8; write the raw bytes through a Buffer path instead.
+    rmSync(join(r.dir, name.toString('latin1')));
+    writeFileSync(Buffer.concat([Buffer.from(`${r.dir}/`), name]), `T=${token}\n`);
+    r.git('add', '-A');
+    r.git('commit', '-q', '-m', 'raw name');
+    for (const workers of ['1', '2']) {
+      const run = await cli(['scan', r.dir, '-f', 'json', '--workers', workers]);
+      expect(run.code, run.stderr).toBe(1);
+      const paths = report(run).findings.map((f) => f.location.path);
+      expect(paths).toEqual(['a\\xff.env']);
     }
   });
 });

@@ -151,3 +151,27 @@ describe('masking last: no report field carries a found secret', () => {
     expect(readFileSync(html, 'utf8')).toContain(token);
   });
 });
+
+const AWS_FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'aws');
+
+describe('masking last: secrets only in commit metadata', () => {
+  const repo = tempRepos();
+  it('a token or AWS secret key in a commit message or author name is masked though no blob holds it', async () => {
+    const r = repo();
+    const inFile = githubToken();
+    const inMessage = githubToken();
+    const inAuthor = githubToken();
+    const aws = awsSecret();
+    r.write('a.env', `T=${inFile}\n`);
+    r.git('add', '-A');
+    r.git('-c', `user.name=${inAuthor}`, 'commit', '-q', '-m', `fix ${inMessage} and ${aws}`);
+    for (const format of ['json', 'jsonl', 'text', 'sarif', 'markdown']) {
+      const args = format === 'markdown' ? ['audit', r.dir, '--credential-report', join(AWS_FIX, 'credential-report.csv'), '--authorization-details', join(AWS_FIX, 'authorization-details.json'), '-f', format] : ['scan', r.dir, '-f', format];
+      const run = await cli(args);
+      expect(run.code, `${format}: ${run.stderr}`).toBe(1);
+      for (const s of [inFile, inMessage, inAuthor, aws]) expect(run.stdout.includes(s), `${format} holds a secret`).toBe(false);
+    }
+    const shown = await cli(['scan', r.dir, '-f', 'json', '--show-secrets']);
+    expect(shown.stdout).toContain(inMessage);
+  });
+});

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/git.js';
-import { awsSecret } from '../helpers/secrets.js';
+import { awsSecret, githubToken } from '../helpers/secrets.js';
 import { awsEnv, queryXml, startFaultServer, type Fault, type FaultServer } from './aws-fault-server.js';
 import { cli, expectContract, type FaultRun } from './harness.js';
 
@@ -581,8 +581,12 @@ describe('6. SIGINT/SIGTERM while storing never leaves an orphan key', () => {
 
 describe('10. names printed in plan and step lines are escaped', () => {
   it('a role name, a key file name, a secret name and a report file name with terminal escapes', async () => {
+    // A role name with an escape is not an IAM name at all: refused before any plan, and not echoed.
+    const role = await run(['revoke', 'role-sessions', 'ro\u001b[31mle', '--dry-run']);
+    expect(role.code).toBe(2);
+    expect(role.stderr).not.toContain('\u001b');
+    expect(role.stderr).toMatch(/not an IAM role name/);
     const runs = [
-      await run(['revoke', 'role-sessions', 'ro\u001b[31mle', '--dry-run']),
       await run(rotateArgs('--to-file', join(dir, 'k\u001b[31m.json'), '--dry-run')),
       await run(rotateArgs('--to-secret', 's\u001b[31mx', '--dry-run')),
     ];
@@ -594,6 +598,18 @@ describe('10. names printed in plan and step lines are escaped', () => {
       expect(r.stderr).not.toContain('\u001b');
       expect(r.stderr).toContain('\\x1b[31m');
     }
+  });
+});
+
+describe('role names that are not role names', () => {
+  it('a pasted secret as the role is refused unsent and unechoed, with a / or as a valid token', async () => {
+    const before = server.requests.length;
+    for (const bad of [awsSecret(), githubToken()]) {
+      const r = await run(['revoke', 'role-sessions', bad, '--yes']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toContain(bad);
+    }
+    expect(server.requests.slice(before).filter((a) => a === 'PutRolePolicy')).toEqual([]);
   });
 });
 

@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, statSync, writeFileSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TempRepo } from '../helpers/git.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, TempRepo } from '../helpers/git.js';
 import { githubToken } from '../helpers/secrets.js';
 import { cli, expectContract } from './harness.js';
 
@@ -82,5 +83,16 @@ describe('help and argument errors', () => {
   it('an unknown command that is a token is redacted', async () => {
     const r = await cli([token]);
     expectContract(r, { code: 2, secrets: [token] });
+  });
+});
+
+describe('a terminal', () => {
+  it('that reports 0 columns gets no spinner, and the scan finishes (it used to redraw forever)', () => {
+    const out = join(dir, 'tty.json');
+    // script(1) gives the CLI a real pseudo-terminal; stty sets its width to 0 as some wrappers do.
+    const r = spawnSync('script', ['-qc', `stty cols 0; ${process.execPath} ${CLI} scan ${repo.dir} -f json -o ${out}`, '/dev/null'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.error, 'script(1) must run').toBeUndefined();
+    expect(r.signal).toBeNull();
+    expect(JSON.parse(readFileSync(out, 'utf8')).findings.length).toBeGreaterThan(1500);
   });
 });

@@ -160,6 +160,10 @@ export function resolveAwsOptions(o: AwsOptions): ResolvedAws {
   const envRegion = process.env.AWS_REGION ? 'AWS_REGION' : process.env.AWS_DEFAULT_REGION ? 'AWS_DEFAULT_REGION' : undefined;
   const region = o.region ?? (envRegion ? checkRegion(process.env[envRegion]!, envRegion) : undefined);
   const endpoint = o.endpoint ?? (process.env.AWS_ENDPOINT_URL ? checkEndpoint(process.env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL') : undefined);
+  // The SDK also honours per-service variables (AWS_ENDPOINT_URL_STS, _IAM, …): check those too.
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith('AWS_ENDPOINT_URL_') && value) checkEndpoint(value, name);
+  }
   const timeouts = o.timeouts ?? DEFAULT_TIMEOUTS;
   if (!(timeouts.connectMs > 0 && timeouts.requestMs > 0)) throw new UsageError('AWS timeouts must be positive');
   return { region, endpoint, timeouts };

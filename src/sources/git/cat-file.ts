@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { CoverageGap } from '../../model.js';
+import { displayName } from '../names.js';
 import type { ContentItem } from '../types.js';
 import { firstLine, spawnGit, waitForExit } from './exec.js';
 
@@ -57,7 +58,8 @@ export async function* parseBatch(stream: Readable, maxSize: number, wantAll = f
         pending = Buffer.from(buf.subarray(at));
         break;
       }
-      const header = buf.toString('utf8', at, nl);
+      // latin1: one character a byte, so the path in %(rest) keeps bytes that are not UTF-8.
+      const header = buf.toString('latin1', at, nl);
       at = nl + 1;
       const sp1 = header.indexOf(' ');
       const id = header.slice(0, sp1);
@@ -71,7 +73,7 @@ export async function* parseBatch(stream: Readable, maxSize: number, wantAll = f
       const afterType = restOfHeader.slice(sp2 + 1);
       const sp3 = afterType.indexOf(' ');
       const size = Number(sp3 === -1 ? afterType : afterType.slice(0, sp3));
-      const rest = sp3 === -1 ? '' : afterType.slice(sp3 + 1);
+      const rest = sp3 === -1 ? '' : displayName(Buffer.from(afterType.slice(sp3 + 1), 'latin1'));
       current = { id, type, size, rest };
       keep = type === 'blob' && size <= maxSize;
       remaining = size + 1;

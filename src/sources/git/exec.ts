@@ -2,6 +2,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { accessSync, constants, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { GitError } from '../../errors.js';
+import { displayName } from '../names.js';
 import { escapeControl } from '../../report/escape.js';
 
 /**
@@ -123,11 +124,13 @@ export async function gitRun(cwd: string, args: string[]): Promise<GitResult> {
 }
 
 /** Stream git's stdout line by line; the returned promise rejects if git fails. */
-export async function* gitLines(cwd: string, args: string[]): AsyncGenerator<string> {
+export async function* gitLines(cwd: string, args: string[], encoding: 'utf8' | 'latin1' = 'utf8'): AsyncGenerator<string> {
   const child = spawnGit(cwd, args);
   const stderr = { text: '' };
   const exited = waitForExit(child, stderr);
   exited.catch(() => undefined);
+  // latin1 keeps every byte as one character, for output whose paths may not be UTF-8.
+  child.stdout!.setEncoding(encoding);
   const rl = createInterface({ input: child.stdout!, crlfDelay: Infinity });
   try {
     for await (const line of rl) yield line;
@@ -138,8 +141,17 @@ export async function* gitLines(cwd: string, args: string[]): AsyncGenerator<str
   if (code !== 0) throw new GitError(`git ${args[0]} failed: ${firstLine(stderr.text) || `exit ${code}`}`);
 }
 
-/** Undo git's C-style quoting of unusual paths ("a\tb" → a<TAB>b). */
-export function unquotePath(p: string): string {
+/**
+ * A path from git output read as latin1 (one character a byte): unquoted, then shown as reports
+ * show names, with bytes that are not UTF-8 as \xNN, so two distinct names never print alike.
+ */
+export function gitPath(latin1: string): string {
+  const quoted = latin1.startsWith('"') && latin1.endsWith('"');
+  return displayName(quoted ? Buffer.from(unquotePath(latin1, 'latin1'), 'latin1') : Buffer.from(latin1, 'latin1'));
+}
+
+/** Undo git's C-style quoting of unusual paths ("a\tb" → a<TAB>b); `as` is how `p` was decoded. */
+export function unquotePath(p: string, as: 'utf8' | 'latin1' = 'utf8'): string {
   if (!p.startsWith('"') || !p.endsWith('"')) return p;
   const bytes: number[] = [];
   const body = p.slice(1, -1);
@@ -147,7 +159,7 @@ export function unquotePath(p: string): string {
   for (let i = 0; i < body.length; i++) {
     const ch = body[i]!;
     if (ch !== '\\') {
-      bytes.push(...Buffer.from(ch, 'utf8'));
+      bytes.push(...Buffer.from(ch, as));
       continue;
     }
     const next = body[i + 1] ?? '';
@@ -159,5 +171,10 @@ export function unquotePath(p: string): string {
       i += 1;
     }
   }
-  return Buffer.from(bytes).toString('utf8');
+  return Buffer.from(bytes).toString(as);
+}
+
+/** A path git printed on its own line: only the final newline is git's; spaces, tabs and CRs are the path's. */
+export function pathLine(out: string): string {
+  return out.endsWith('\n') ? out.slice(0, -1) : out;
 }

@@ -1,6 +1,6 @@
 import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
-import { gitLines, unquotePath } from './exec.js';
+import { gitLines, gitPath } from './exec.js';
 import { headCommit } from './repo.js';
 
 export interface CommitInfo {
@@ -42,9 +42,10 @@ export async function walkIntroductions(
   let commit: CommitInfo | null = null;
   let commits = 0;
   const args = ['log', '-c', '--raw', '--no-abbrev', '--no-renames', `--format=${LOG_FORMAT}`, ...revArgs, '--'];
-  for await (const line of gitLines(repo, args)) {
+  // Read as latin1 so paths keep their bytes; commit lines are UTF-8 text, decoded as such.
+  for await (const line of gitLines(repo, args, 'latin1')) {
     if (line.startsWith('\x01')) {
-      const [hash = '', author = '', email = '', date = '', ct = '0', ...subject] = line.slice(1).split(NUL);
+      const [hash = '', author = '', email = '', date = '', ct = '0', ...subject] = Buffer.from(line.slice(1), 'latin1').toString('utf8').split(NUL);
       commit = { commit: hash, author, email, date, message: subject.join(NUL), time: Number(ct) };
       commits++;
       hooks.onCommit?.(commit);
@@ -57,12 +58,12 @@ export async function walkIntroductions(
     const status = meta[meta.length - 1] ?? '';
     const blob = meta[meta.length - 2] ?? '';
     if (hooks.watch) {
-      const path = unquotePath(line.slice(tab + 1));
+      const path = gitPath(line.slice(tab + 1));
       if (hooks.watch.paths.has(path)) hooks.watch.changed(path, status, commit);
     }
     if (status.includes('D') && /^0+$/.test(blob)) continue;
     if (/^0+$/.test(blob)) continue;
-    visit(blob, unquotePath(line.slice(tab + 1)), commit);
+    visit(blob, gitPath(line.slice(tab + 1)), commit);
   }
   return commits;
 }

@@ -2,7 +2,7 @@ import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { GitError } from '../../errors.js';
 import { escapeControl } from '../../report/escape.js';
-import { firstLine, gitOutput, gitRun, type GitResult } from './exec.js';
+import { firstLine, gitOutput, gitRun, pathLine, type GitResult } from './exec.js';
 
 export interface RepoInfo {
   /** Working tree root, or the git dir of a bare repository. */
@@ -91,7 +91,7 @@ export async function detectRepo(target: string): Promise<RepoInfo | null> {
   }
   const bare = probe.stdout.trim() === 'true';
   const abs = await realpath(target);
-  const top = (await gitOutput(target, ['rev-parse', bare ? '--absolute-git-dir' : '--show-toplevel'])).trim();
+  const top = pathLine(await gitOutput(target, ['rev-parse', bare ? '--absolute-git-dir' : '--show-toplevel']));
   if ((await realpath(top)) !== abs) {
     // git passed over the target's own .git (it is not a valid git directory) to a repository above.
     if (await claimsRepo(target)) throw brokenRepo(target, `git found the repository at ${top} instead`);
@@ -102,7 +102,7 @@ export async function detectRepo(target: string): Promise<RepoInfo | null> {
 
 export async function requireRepo(target: string): Promise<string> {
   const r = await gitRun(target, ['rev-parse', '--show-toplevel']);
-  if (r.code === 0) return r.stdout.trim();
+  if (r.code === 0) return pathLine(r.stdout);
   if (NOT_A_REPO.test(firstLine(r.stderr))) {
     if (await claimsRepo(target)) throw brokenRepo(target, firstLine(r.stderr));
     throw new GitError(`not a git repository: ${escapeControl(target)}`);
@@ -134,7 +134,7 @@ export async function headCommit(cwd: string): Promise<string | null> {
 
 /** Boundary commits of a shallow clone (their parents are not here); empty for a full clone. */
 export async function shallowCommits(cwd: string): Promise<Set<string>> {
-  const file = resolve(cwd, (await gitOutput(cwd, ['rev-parse', '--git-path', 'shallow'])).trim());
+  const file = resolve(cwd, pathLine(await gitOutput(cwd, ['rev-parse', '--git-path', 'shallow'])));
   try {
     return new Set((await readFile(file, 'utf8')).split('\n').filter(Boolean));
   } catch (err) {
