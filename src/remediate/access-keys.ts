@@ -402,7 +402,26 @@ async function keyFate(env: RemediationEnv, user: string, id: string): Promise<K
 }
 
 /** Shell-quoted, for a command printed to be pasted. */
-const sh = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/**
+ * One argument for a printed command, quoted so it runs as printed. A value with control
+ * characters becomes bash's $'…' form with \xNN escapes: the printed line stays free of raw
+ * escapes and still names the same file when pasted.
+ */
+const sh = (s: string): string => {
+  if (/^[\w@%+=:,./-]+$/.test(s)) return s;
+  // The characters the writers escape (C0, DEL, C1, bidi and line separators).
+  const hidden = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  if (hidden.test(s)) {
+    const body = [...s].map((c) => {
+      const code = c.charCodeAt(0);
+      if (c === '\\' || c === "'") return `\\${c}`;
+      if (!hidden.test(c)) return c;
+      return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    });
+    return `$'${body.join('')}'`;
+  }
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+};
 
 /** The --audit-log a printed command needs to find this run's records (none for the default). */
 const logArg = (env: RemediationEnv) => (env.auditLog === defaultAuditLog() ? '' : ` --audit-log ${sh(env.auditLog)}`);

@@ -468,6 +468,18 @@ function nextCommands(stderr: string): string[][] {
     .map((c) => c.split(' ').slice(1));
 }
 
+describe('printed commands name the same file when pasted', () => {
+  it('a --to-file name with an escape is printed in bash $\'…\' form, which bash reads back as the real name', async () => {
+    const file = join(dir, 'k\u001b[31m.json');
+    const r = await run(rotateArgs('--to-file', file));
+    expectRemediation(r, { code: 0 });
+    const next = r.stderr.split('\n').find((l) => l.startsWith('Next: ') && l.includes('--to-file'));
+    const arg = /--to-file (\$'(?:[^'\\]|\\.)*')/.exec(next ?? '')?.[1];
+    expect(arg, next).toBeDefined();
+    expect(execFileSync('bash', ['-c', `printf %s ${arg}`], { encoding: 'utf8' })).toBe(file);
+  });
+});
+
 describe('5. a rotation never deletes the key it created and stored', () => {
   it('after --print, the printed Next: commands run as printed, and none plans to delete the printed key', async () => {
     const first = await run(rotateArgs('--print'));
