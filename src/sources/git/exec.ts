@@ -96,14 +96,9 @@ export function firstLine(text: string): string {
 
 /** Run git to completion and return stdout; fail with git's own one-line reason. */
 export async function gitOutput(cwd: string, args: string[]): Promise<string> {
-  const child = spawnGit(cwd, args);
-  let out = '';
-  child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', (d: string) => (out += d));
-  const stderr = { text: '' };
-  const code = await waitForExit(child, stderr);
-  if (code !== 0) throw new GitError(`git ${args[0]} failed: ${firstLine(stderr.text) || `exit ${code}`}`);
-  return out;
+  const r = await gitRun(cwd, args);
+  if (r.code !== 0) throw new GitError(`git ${args[0]} failed: ${firstLine(r.stderr) || `exit ${r.code}`}`);
+  return r.stdout;
 }
 
 export interface GitResult {
