@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { base64Runs, KeywordPrefilter, MIN_RUN } from '../src/detect/prefilter.js';
 import type { Rule } from '../src/detect/rule.js';
+import { builtinRules } from '../src/detect/rules/index.js';
 
 function rule(id: string, keywords: string[], paths?: RegExp): Rule {
   return { id, title: id, severity: 'low', provider: 't', keywords, pattern: /(?<secret>x)/, examples: { positive: [], negative: [] }, ...(paths ? { paths } : {}) };
@@ -36,6 +37,54 @@ describe('keyword prefilter (Aho-Corasick over bytes)', () => {
     expect(ids('secret')).toContain('b');
     expect(ids('xxxx ghp_')).toContain('c');
     expect(ids('é ghp_ ü')).toContain('c');
+  });
+});
+
+describe('the WebAssembly kernel', () => {
+  // Random text seeded with keywords, so hits land at every offset: quarter boundaries included.
+  function corpus(seed: number, len: number, words: string[]): Buffer {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789_-./:= \n"\'%+';
+    let s = '';
+    while (s.length < len) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      if (seed % 23 === 0) s += words[seed % words.length]!;
+      else s += alphabet[seed % alphabet.length]!;
+      if (seed % 997 === 0) s += 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo'.repeat(1 + (seed % 3));
+    }
+    return Buffer.from(s.slice(0, len), 'latin1');
+  }
+
+  it('is the kernel in use after the build (the JS loop is only a fallback)', () => {
+    expect(new KeywordPrefilter(builtinRules).kernelName).toBe('wasm');
+    expect(new KeywordPrefilter(builtinRules, { kernel: 'js' }).kernelName).toBe('js');
+  });
+
+  it('gives exactly the JS kernel\'s candidates, hit positions and base64 runs', () => {
+    const wasm = new KeywordPrefilter(builtinRules);
+    const js = new KeywordPrefilter(builtinRules, { kernel: 'js' });
+    const words = [...new Set(builtinRules.flatMap((r) => r.keywords))];
+    // Short texts (one automaton), long ones (four quarters), and one past the module's first memory.
+    const lengths = [0, 1, 5, 1023, 1024, 1025, 4099, 65_537, 300_001, 3_000_000];
+    for (const [k, len] of lengths.entries()) {
+      const data = corpus(k + 1, len, words);
+      expect(wasm.pass(data, true, 'a/.env'), `length ${len}`).toEqual(js.pass(data, true, 'a/.env'));
+    }
+    // A keyword straddling each quarter boundary of a 4096-byte text is seen once.
+    for (const at of [1024, 2048, 3072]) {
+      for (let back = 0; back <= 12; back++) {
+        const data = Buffer.alloc(4096, 0x20);
+        data.write('aws_secret_access_key', at - back, 'latin1');
+        const w = wasm.pass(data, false);
+        expect(w, `boundary ${at} - ${back}`).toEqual(js.pass(data, false));
+        expect(w.rules.length).toBeGreaterThan(0);
+      }
+    }
+    // Common keywords go quiet (whole-text rules) identically, and a quiet state wakes up in the next blob.
+    const common = Buffer.from('ghp_ secret '.repeat(5000), 'latin1');
+    expect(wasm.pass(common, false)).toEqual(js.pass(common, false));
+    const after = Buffer.from('x ghp_ y', 'latin1');
+    expect(wasm.pass(after, false)).toEqual(js.pass(after, false));
+    expect(wasm.pass(after, false).hits.some((h) => h !== null && h.includes(6))).toBe(true);
   });
 });
 

@@ -1,3 +1,4 @@
+import { newWasmKernel, type KernelTables, type WasmKernel } from './prefilter-wasm.js';
 import type { Rule } from './rule.js';
 
 /**
@@ -60,29 +61,34 @@ export function base64Runs(data: Uint8Array): number[] {
 export class KeywordPrefilter {
   private readonly classes = new Uint8Array(256);
   private readonly width: number;
-  private readonly delta: Int32Array;
   /** Keyword ids recognised on entering each state (own and via suffix links). */
   private readonly outputs: number[][];
-  /** 1 where `outputs` is non-empty; a typed array keeps the per-byte test cheap. */
-  private readonly terminal: Uint8Array;
   /**
-   * The hot loop's tables: transitions hold the next state already multiplied by the width (no
-   * multiply per byte), and `terminalAt` marks terminal states at those premultiplied indices.
-   * Measured 1.3-1.5x faster than `delta[s * width + c]` on curl's sources.
+   * The hot loop's table: transitions hold the next state already multiplied by the width (no
+   * multiply per byte; measured 1.3-1.5x faster than `delta[s * width + c]` on curl's sources).
+   * States are numbered so that every terminal one comes last: "is this a hit" is one compare with
+   * `firstTerminal` (premultiplied), not a table load.
    */
   private readonly step: Int32Array;
-  private readonly terminalAt: Uint8Array;
+  private readonly firstTerminal: number;
+  /** Longest keyword in bytes: how far a split kernel must look back across a boundary. */
+  private readonly longest: number;
   private readonly rulesByKeyword: number[][];
   private readonly alwaysRun: number[] = [];
   /** Path-restricted rules with their path test: decided by the path, before any byte is read. */
   private readonly pathRules: Array<{ index: number; paths: { test(path: string): boolean } }> = [];
   private readonly keywordCount: number;
   private readonly keywordsByRule: number[][];
-  /** Reused per pass: hit counts and positions per keyword (MAX_HITS slots each). */
-  private readonly count: Uint16Array;
-  private readonly positions: Int32Array;
+  /** Where a pass leaves its hit counts and positions per keyword (MAX_HITS slots each). */
+  private count: Uint16Array | Int32Array;
+  private positions: Int32Array;
+  /** The WebAssembly kernel, or null where it cannot load (the JS loop below gives the same result). */
+  private readonly kernel: WasmKernel | null;
+  /** JS kernel only: per state, the pass in which it went quiet (all its keywords common). */
+  private readonly deadIn: Int32Array;
+  private epoch = 0;
 
-  constructor(rules: readonly Rule[]) {
+  constructor(rules: readonly Rule[], opts: { kernel?: 'wasm' | 'js' } = {}) {
     const keywordIds = new Map<string, number>();
     this.rulesByKeyword = [];
     this.keywordsByRule = rules.map(() => []);
@@ -109,8 +115,7 @@ export class KeywordPrefilter {
       }
     });
     this.keywordCount = keywordIds.size;
-    this.count = new Uint16Array(this.keywordCount);
-    this.positions = new Int32Array(this.keywordCount * MAX_HITS);
+    this.longest = Math.max(1, ...[...keywordIds.keys()].map((k) => Buffer.byteLength(k, 'latin1')));
 
     // Byte classes: every byte used in a keyword (folded to lower case) gets its own class; the rest share 0.
     let next = 1;
@@ -124,7 +129,7 @@ export class KeywordPrefilter {
         }
       }
     }
-    this.width = next;
+    const width = (this.width = next);
 
     // Trie.
     const goto: Array<Map<number, number>> = [new Map()];
@@ -147,36 +152,84 @@ export class KeywordPrefilter {
 
     // Breadth-first failure links, folded into a dense transition table.
     const states = goto.length;
-    this.delta = new Int32Array(states * this.width);
-    this.outputs = own.map((o) => [...o]);
+    const delta = new Int32Array(states * width);
+    const outputs = own.map((o) => [...o]);
     const fail = new Int32Array(states);
     const queue: number[] = [];
-    for (let c = 0; c < this.width; c++) {
+    for (let c = 0; c < width; c++) {
       const t = goto[0]!.get(c);
       if (t !== undefined) {
-        this.delta[c] = t;
+        delta[c] = t;
         fail[t] = 0;
         queue.push(t);
       }
     }
     for (let qi = 0; qi < queue.length; qi++) {
       const s = queue[qi]!;
-      this.outputs[s]!.push(...this.outputs[fail[s]!]!.filter((o) => !this.outputs[s]!.includes(o)));
-      for (let c = 0; c < this.width; c++) {
+      outputs[s]!.push(...outputs[fail[s]!]!.filter((o) => !outputs[s]!.includes(o)));
+      for (let c = 0; c < width; c++) {
         const t = goto[s]!.get(c);
         if (t !== undefined) {
-          fail[t] = this.delta[fail[s]! * this.width + c]!;
-          this.delta[s * this.width + c] = t;
+          fail[t] = delta[fail[s]! * width + c]!;
+          delta[s * width + c] = t;
           queue.push(t);
         } else {
-          this.delta[s * this.width + c] = this.delta[fail[s]! * this.width + c]!;
+          delta[s * width + c] = delta[fail[s]! * width + c]!;
         }
       }
     }
-    this.terminal = Uint8Array.from(this.outputs, (o) => (o.length ? 1 : 0));
-    this.step = this.delta.map((t) => t * this.width);
-    this.terminalAt = new Uint8Array(states * this.width);
-    for (let st = 0; st < states; st++) this.terminalAt[st * this.width] = this.terminal[st]!;
+
+    // Renumber: non-terminal states first (the root stays 0), terminal ones after them.
+    const order = [...Array(states).keys()];
+    const plain = order.filter((st) => outputs[st]!.length === 0);
+    const terminal = order.filter((st) => outputs[st]!.length > 0);
+    const newId = new Int32Array(states);
+    [...plain, ...terminal].forEach((st, i) => (newId[st] = i));
+    this.firstTerminal = plain.length * width;
+    this.outputs = new Array<number[]>(states);
+    this.step = new Int32Array(states * width);
+    for (let st = 0; st < states; st++) {
+      const to = newId[st]!;
+      this.outputs[to] = outputs[st]!;
+      for (let c = 0; c < width; c++) this.step[to * width + c] = newId[delta[st * width + c]!]! * width;
+    }
+    this.deadIn = new Int32Array(states);
+
+    this.kernel = opts.kernel === 'js' ? null : newWasmKernel(this.tables());
+    if (this.kernel) {
+      this.count = this.kernel.count;
+      this.positions = this.kernel.positions;
+    } else {
+      this.count = new Uint16Array(this.keywordCount);
+      this.positions = new Int32Array(this.keywordCount * MAX_HITS);
+    }
+  }
+
+  /** Which kernel runs the byte pass: reported under --debug. */
+  get kernelName(): 'wasm' | 'js' {
+    return this.kernel ? 'wasm' : 'js';
+  }
+
+  private tables(): KernelTables {
+    const outStart = [0];
+    const outIds: number[] = [];
+    for (const o of this.outputs) {
+      outIds.push(...o);
+      outStart.push(outIds.length);
+    }
+    return {
+      classes: this.classes,
+      step: this.step,
+      width: this.width,
+      firstTerminal: this.firstTerminal,
+      outStart: Int32Array.from(outStart),
+      outIds: Int32Array.from(outIds),
+      keywords: this.keywordCount,
+      maxHits: MAX_HITS,
+      overlap: this.longest - 1,
+      base64: Uint8Array.from(BASE64_MASK, (m) => (m ? 1 : 0)),
+      minRun: MIN_RUN,
+    };
   }
 
   /** Indices of the rules worth running on `data`, in rule order. */
@@ -190,43 +243,57 @@ export class KeywordPrefilter {
    * encoded secrets, so decoding needs no regex pass of its own. `path` decides path rules.
    */
   pass(data: Uint8Array, wantRuns: boolean, path = ''): PassResult {
-    const { classes, step, terminalAt, width, outputs, count, positions } = this;
-    // A state stops being checked once all its keywords are common in this blob.
-    const live = this.terminal.slice();
+    let runs: number[];
+    if (this.kernel) {
+      const result = this.kernel.scan(data, wantRuns);
+      this.count = result.count;
+      this.positions = result.positions;
+      runs = result.runs;
+    } else {
+      this.jsPass(data);
+      runs = wantRuns ? base64Runs(data) : [];
+    }
+    const whole = new Set<number>(this.alwaysRun);
+    for (const { index, paths } of this.pathRules) if (path !== '' && paths.test(path)) whole.add(index);
+    const picked = new Set<number>(whole);
+    const count = this.count;
+    for (let id = 0; id < this.keywordCount; id++) if (count[id]) for (const r of this.rulesByKeyword[id]!) picked.add(r);
+    const rules = [...picked].sort((a, b) => a - b);
+    const hits = rules.map((r) => (whole.has(r) ? null : this.hitsOf(r)));
+    return { rules, runs, hits };
+  }
+
+  /** The same pass as the WebAssembly kernel's, one automaton in plain JS. */
+  private jsPass(data: Uint8Array): void {
+    const { classes, step, firstTerminal, width, outputs, deadIn } = this;
+    const count = this.count;
+    const positions = this.positions;
+    const epoch = ++this.epoch;
     count.fill(0);
     let saturated = 0;
     let s = 0;
     const n = data.length;
-    // Two tight loops measured faster than one loop doing both jobs (fewer unpredictable branches).
     for (let i = 0; i < n; i++) {
       s = step[s + classes[data[i]!]!]!;
-      if (terminalAt[s] !== 0) {
-        const st = s / width;
-        if (live[st] === 0) continue;
-        let open = false;
-        for (const id of outputs[st]!) {
-          const c = count[id]!;
-          if (c < MAX_HITS) {
-            positions[id * MAX_HITS + c] = i + 1;
-            count[id] = c + 1;
-            open = true;
-          } else if (c === MAX_HITS) {
-            count[id] = MAX_HITS + 1;
-            saturated++;
-          }
+      if (s < firstTerminal) continue;
+      const st = s / width;
+      // A state stops being checked once all its keywords are common in this blob.
+      if (deadIn[st] === epoch) continue;
+      let open = false;
+      for (const id of outputs[st]!) {
+        const c = count[id]!;
+        if (c < MAX_HITS) {
+          positions[id * MAX_HITS + c] = i + 1;
+          count[id] = c + 1;
+          open = true;
+        } else if (c === MAX_HITS) {
+          count[id] = MAX_HITS + 1;
+          saturated++;
         }
-        if (!open) live[st] = 0;
-        if (saturated === this.keywordCount) break;
       }
+      if (!open) deadIn[st] = epoch;
+      if (saturated === this.keywordCount) break;
     }
-    const runs = wantRuns ? base64Runs(data) : [];
-    const whole = new Set<number>(this.alwaysRun);
-    for (const { index, paths } of this.pathRules) if (path !== '' && paths.test(path)) whole.add(index);
-    const picked = new Set<number>(whole);
-    for (let id = 0; id < count.length; id++) if (count[id]) for (const r of this.rulesByKeyword[id]!) picked.add(r);
-    const rules = [...picked].sort((a, b) => a - b);
-    const hits = rules.map((r) => (whole.has(r) ? null : this.hitsOf(r)));
-    return { rules, runs, hits };
   }
 
   /** Positions of a rule's keyword hits in the last pass, or null if any of its keywords is common. */
