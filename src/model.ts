@@ -59,7 +59,8 @@ export interface Occurrences {
 }
 
 export interface DecodeStep {
-  encoding: 'base64' | 'percent';
+  /** `strings`: the printable text of a binary file; its offsets are bytes of that file. */
+  encoding: 'base64' | 'percent' | 'strings';
   /** Offsets (in characters) of the encoded span in the enclosing text. */
   start: number;
   end: number;
@@ -150,6 +151,7 @@ export interface ScanStats {
   blobs: number;
   bytes: number;
   commits?: number;
+  /** Binary files: read for their printable runs with provider rules only, not as text. */
   skippedBinary: number;
   skippedLarge: number;
   suppressed: number;

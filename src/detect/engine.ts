@@ -47,7 +47,14 @@ export function scanItem(item: ContentItem, matcher: Matcher, files: FileMatcher
     return hit;
   }
   if (isBinary(item.data)) {
+    // Not skipped: its printable runs are read with the provider rules (Matcher.scanBinary).
     stats.skippedBinary++;
+    const { matches, allowed } = matcher.scanBinary(item.data, item.path);
+    stats.suppressed += allowed;
+    if (matches.length) {
+      if (hit) hit.matches = matches;
+      else hit = { key: item.key, path: item.path, matches, files: [] };
+    }
     return hit;
   }
   stats.blobs++;

@@ -180,6 +180,39 @@ export class Matcher {
   }
 
   /**
+   * A binary file (a .db, .sqlite or build artifact) is scanned as `strings` would show it: its
+   * printable ASCII runs of at least MIN_PRINTABLE bytes, one per line, with the provider rules only.
+   * Generic rules stay off: in binary data every run that follows a "password" column name would
+   * look like an assignment. A match is located by its byte offset in the file (line 1).
+   */
+  scanBinary(bytes: Uint8Array, path = ''): MatchResult {
+    const runs = printableRuns(bytes);
+    if (runs.length === 0) return { matches: [], allowed: 0 };
+    const parts: string[] = [];
+    const starts: number[] = []; // text offset of each run, parallel to runs' starts
+    let at = 0;
+    for (let i = 0; i < runs.length; i += 2) {
+      starts.push(at);
+      const part = Buffer.from(bytes.buffer, bytes.byteOffset + runs[i]!, runs[i + 1]! - runs[i]!).toString('latin1');
+      parts.push(part);
+      at += part.length + 1;
+    }
+    const text = parts.join('\n');
+    const candidates = this.prefilter.candidates(Buffer.from(text, 'latin1')).filter((r) => !isGenericRule(this.rules[r]!));
+    const result = this.scanText(text, candidates, path);
+    for (const m of result.matches) {
+      // Back from the joined text to the file's bytes: find the run the match started in.
+      let k = 0;
+      while (k + 1 < starts.length && starts[k + 1]! <= m.start) k++;
+      const byte = runs[2 * k]! + (m.start - starts[k]!);
+      m.line = 1;
+      m.column = byte + 1;
+      m.decoded = [{ encoding: 'strings', start: byte, end: byte + (m.end - m.start) }];
+    }
+    return result;
+  }
+
+  /**
    * Scan what base64 and percent-encoded spans decode to. A match inside is located at the encoded
    * span in the outermost text and records each decoding step.
    */
@@ -324,7 +357,12 @@ export class Matcher {
     let identifier: string | undefined;
     if (rule.validate) {
       const v = rule.validate(secret, { text, index, groups });
-      if (!v.valid) return 0;
+      if (!v.valid) {
+        // The rule recognised the shape and ruled it out (a bad checksum, a rejected prefix): the
+        // span is settled, so a later, vaguer rule does not report it again as a generic secret.
+        taken.push([start, end]);
+        return 0;
+      }
       validation = v.detail;
       account = v.account;
       identifier = v.identifier;
@@ -347,6 +385,32 @@ export class Matcher {
     });
     return 0;
   }
+}
+
+/** Shortest printable run a binary scan reads: shorter than any provider token worth finding. */
+export const MIN_PRINTABLE = 16;
+
+/** [start, end) byte ranges of printable ASCII (and tab) runs at least MIN_PRINTABLE long. */
+export function printableRuns(data: Uint8Array): number[] {
+  const out: number[] = [];
+  let start = -1;
+  const n = data.length;
+  for (let i = 0; i <= n; i++) {
+    const b = i < n ? data[i]! : 0;
+    const printable = (b >= 0x20 && b < 0x7f) || b === 0x09;
+    if (printable) {
+      if (start === -1) start = i;
+    } else if (start !== -1) {
+      if (i - start >= MIN_PRINTABLE) out.push(start, i);
+      start = -1;
+    }
+  }
+  return out;
+}
+
+/** Rules that judge a value by the name beside it: off in binary data (see scanBinary). */
+function isGenericRule(rule: Rule): boolean {
+  return rule.id.startsWith('generic-') || Boolean(rule.structured);
 }
 
 /** A text's line index, built on the first accepted match only. */

@@ -41,6 +41,12 @@ export interface Rule {
    * "service_account"): the regex must see the whole text, not only windows around keyword hits.
    */
   keywordsAreContext?: boolean;
+  /**
+   * Found by the structured config stage (src/detect/structured), which pairs each value with its
+   * full key path by file type, not by `pattern`: the matcher never runs the pattern itself, and
+   * the prefilter never schedules it. Its examples still run through the whole scanner.
+   */
+  structured?: boolean;
   nhi?: NhiId[];
   /** How to revoke this kind of credential at its provider. */
   revoke?: string;

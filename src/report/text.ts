@@ -32,7 +32,8 @@ function secretBlock(c: ChalkInstance, f: SecretFinding): string[] {
   }
   const facts: string[] = [];
   if (f.validation) facts.push(f.validation);
-  if (f.decoded?.length) facts.push(`found after decoding ${f.decoded.map((d) => d.encoding).join(' > ')}`);
+  if (f.decoded?.[0]?.encoding === 'strings') facts.push(`in a binary file's printable text, byte ${f.decoded[0].start}`);
+  else if (f.decoded?.length) facts.push(`found after decoding ${f.decoded.map((d) => d.encoding).join(' > ')}`);
   if (f.identifier && f.identifier !== f.secret) facts.push(`id ${f.identifier}`);
   if (f.inHead !== null) facts.push(f.inHead ? c.red('still in HEAD') : 'not in HEAD (history only)');
   if (f.occurrences.commits > 1 || f.occurrences.paths > 1) {
@@ -72,11 +73,12 @@ export function summaryLine(report: Report, color = false): string {
     .join(', ');
   const parts = [`${s.total} finding(s)${counts ? ` (${counts})` : ''}`];
   if (s.scan) {
-    const skipped = [s.scan.skippedBinary ? `${s.scan.skippedBinary} binary` : '', s.scan.skippedLarge ? `${s.scan.skippedLarge} over size limit` : '']
+    const skipped = [s.scan.skippedLarge ? `${s.scan.skippedLarge} over size limit` : '']
       .filter(Boolean)
       .join(', ');
     parts.push(`scanned ${s.scan.blobs} blob(s), ${mb(s.scan.bytes)}${s.scan.commits ? ` from ${s.scan.commits} commit(s)` : ''}`);
     if (skipped) parts.push(`skipped ${skipped}`);
+    if (s.scan.skippedBinary) parts.push(`${s.scan.skippedBinary} binary read for printable text only`);
     if (s.scan.suppressed) parts.push(`${s.scan.suppressed} allowed inline`);
   }
   if (report.baseline) {
