@@ -79,6 +79,20 @@ describe('the WebAssembly kernel', () => {
         expect(w.rules.length).toBeGreaterThan(0);
       }
     }
+    // Base64 runs across each quarter boundary, starting before a quarter's look-back, or ending at the end.
+    for (const at of [1024, 2048, 3072, 4096]) {
+      for (const [back, len] of [[0, 24], [1, 24], [23, 24], [24, 30], [60, 100], [200, 400], [5, 23]] as const) {
+        const data = Buffer.alloc(4096, 0x20);
+        data.write('Q'.repeat(len), Math.max(0, Math.min(4096 - len, at - back)), 'latin1');
+        const w = wasm.pass(data, true);
+        expect(w.runs, `run at ${at} - ${back}, ${len} long`).toEqual(base64Runs(data));
+        expect(w).toEqual(js.pass(data, true));
+      }
+    }
+    // Every keyword common: the pass stops early, and the runs are still all found.
+    const saturating = Buffer.from(words.map((w) => `${w} `.repeat(300)).join('') + 'Q'.repeat(40), 'latin1');
+    expect(wasm.pass(saturating, true)).toEqual(js.pass(saturating, true));
+    expect(wasm.pass(saturating, true).runs.length).toBeGreaterThan(0);
     // Common keywords go quiet (whole-text rules) identically, and a quiet state wakes up in the next blob.
     const common = Buffer.from('ghp_ secret '.repeat(5000), 'latin1');
     expect(wasm.pass(common, false)).toEqual(js.pass(common, false));

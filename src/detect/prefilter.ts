@@ -93,6 +93,8 @@ export class KeywordPrefilter {
     this.rulesByKeyword = [];
     this.keywordsByRule = rules.map(() => []);
     rules.forEach((rule, i) => {
+      // The structured config stage finds these by parsing, not by keyword (Matcher.scan runs it).
+      if (rule.structured) return;
       // Path-restricted rules are gated by the path instead: their keywords (":") would match everything.
       if (rule.paths) {
         this.pathRules.push({ index: i, paths: rule.paths });
