@@ -133,50 +133,48 @@ export class KeywordPrefilter {
     }
     const width = (this.width = next);
 
-    // Trie.
-    const goto: Array<Map<number, number>> = [new Map()];
+    // Trie, straight into the dense table (-1: no edge yet). Typed arrays, not Maps: building the
+    // automaton is on every command's start-up path (`scan --staged` in a hook).
+    let bound = 1;
+    for (const kw of keywordIds.keys()) bound += kw.length;
+    const delta = new Int32Array(bound * width).fill(-1);
     const own: number[][] = [[]];
     for (const [kw, id] of keywordIds) {
       let s = 0;
-      for (const b of Buffer.from(kw, 'latin1')) {
-        const c = this.classes[b]!;
-        let t = goto[s]!.get(c);
-        if (t === undefined) {
-          t = goto.length;
-          goto.push(new Map());
+      for (let k = 0; k < kw.length; k++) {
+        const at = s * width + this.classes[kw.charCodeAt(k) & 0xff]!;
+        if (delta[at] === -1) {
+          delta[at] = own.length;
           own.push([]);
-          goto[s]!.set(c, t);
         }
-        s = t;
+        s = delta[at]!;
       }
       own[s]!.push(id);
     }
 
-    // Breadth-first failure links, folded into a dense transition table.
-    const states = goto.length;
-    const delta = new Int32Array(states * width);
-    const outputs = own.map((o) => [...o]);
+    // Breadth-first failure links, folded into the table. A state's own keyword is longer than any
+    // reached through its failure link, so the two output lists never share an id.
+    const states = own.length;
+    const outputs = own;
     const fail = new Int32Array(states);
-    const queue: number[] = [];
+    const queue = new Int32Array(states);
+    let tail = 0;
     for (let c = 0; c < width; c++) {
-      const t = goto[0]!.get(c);
-      if (t !== undefined) {
-        delta[c] = t;
-        fail[t] = 0;
-        queue.push(t);
-      }
+      const t = delta[c]!;
+      if (t === -1) delta[c] = 0;
+      else queue[tail++] = t;
     }
-    for (let qi = 0; qi < queue.length; qi++) {
+    for (let qi = 0; qi < tail; qi++) {
       const s = queue[qi]!;
-      outputs[s]!.push(...outputs[fail[s]!]!.filter((o) => !outputs[s]!.includes(o)));
+      const f = fail[s]!;
+      if (outputs[f]!.length) outputs[s] = outputs[s]!.concat(outputs[f]!);
       for (let c = 0; c < width; c++) {
-        const t = goto[s]!.get(c);
-        if (t !== undefined) {
-          fail[t] = delta[fail[s]! * width + c]!;
-          delta[s * width + c] = t;
-          queue.push(t);
+        const t = delta[s * width + c]!;
+        if (t !== -1) {
+          fail[t] = delta[f * width + c]!;
+          queue[tail++] = t;
         } else {
-          delta[s * width + c] = delta[fail[s]! * width + c]!;
+          delta[s * width + c] = delta[f * width + c]!;
         }
       }
     }
