@@ -60,9 +60,9 @@ describe('the invariant windows rely on', () => {
       const pattern = r.pattern as RegExp; // built-in rules are V8 regexes
       if (r.keywordsAreContext || r.paths || maxMatchLength(pattern) > 20_000) continue;
       const re = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`);
-      for (const ex of r.examples.positive) {
+      for (const { text } of r.examples.positive) {
         re.lastIndex = 0;
-        const m = re.exec(ex);
+        const m = re.exec(text);
         if (m && !r.keywords.some((k) => m[0].toLowerCase().includes(k.toLowerCase()))) offenders.push(r.id);
       }
     }

@@ -50,8 +50,30 @@ export interface Rule {
   nhi?: NhiId[];
   /** How to revoke this kind of credential at its provider. */
   revoke?: string;
-  /** `path` is the file name examples are scanned under, for path-restricted rules. */
-  examples: { positive: string[]; negative: string[]; path?: string };
+  examples: RuleExamples;
+}
+
+/**
+ * A rule's examples run against the whole rule set, as a scan would see them (test/rules.test.ts,
+ * `nhiscan rules check`): each positive is reported by its own rule, at exactly `secret`'s span,
+ * and by no other rule; each negative is reported by no rule at all.
+ */
+export interface RuleExamples {
+  positive: PositiveExample[];
+  /**
+   * Texts that must stay quiet. At least one per rule is a near miss, not a bare placeholder: it
+   * holds a keyword and a token-shaped value (wrong length, bad checksum, embedded in a longer
+   * token, a placeholder in context), so the rule's precision, not the prefilter, is what it tests.
+   */
+  negative: string[];
+  /** The file name examples are scanned under, for path-restricted rules. */
+  path?: string;
+}
+
+/** `text` as it appears in a file, and the credential its rule must report from it (once in `text`). */
+export interface PositiveExample {
+  text: string;
+  secret: string;
 }
 
 export function defineRules(rules: Rule[]): Rule[] {

@@ -15,8 +15,8 @@ export const credentialFileRules = defineRules([
     revoke: 'Change or revoke the password/token for that host and remove it from .netrc (use a credential helper).',
     examples: {
       positive: [
-        'machine api.heroku.com\n  login ops@corp.example.net\n  password 7c1f9a2e4b6d8f0a1c3e5b7d9f2a4c6e',
-        'machine artifacts.corp-internal.net login ci password Hn7vQ2xLp9Rt',
+        { text: 'machine api.heroku.com\n  login ops@corp.example.net\n  password 7c1f9a2e4b6d8f0a1c3e5b7d9f2a4c6e', secret: '7c1f9a2e4b6d8f0a1c3e5b7d9f2a4c6e' },
+        { text: 'machine artifacts.corp-internal.net login ci password Hn7vQ2xLp9Rt', secret: 'Hn7vQ2xLp9Rt' },
       ],
       negative: ['machine example.com login user password password', 'machine host login me password ${NETRC_PASSWORD}', 'machine host.domain.com login log password "pass" account acct'],
     },
@@ -33,7 +33,10 @@ export const credentialFileRules = defineRules([
     revoke: "Change the role's password (ALTER ROLE ... PASSWORD) and remove the line from .pgpass.",
     examples: {
       path: 'home/ops/.pgpass',
-      positive: ['db.prod.internal:5432:billing:billing_app:Zq7pN3vK9sW2', '*:*:*:replicator:Wm3kZ8qT5nB1'],
+      positive: [
+        { text: 'db.prod.internal:5432:billing:billing_app:Zq7pN3vK9sW2', secret: 'Zq7pN3vK9sW2' },
+        { text: '*:*:*:replicator:Wm3kZ8qT5nB1', secret: 'Wm3kZ8qT5nB1' },
+      ],
       negative: ['localhost:5432:*:postgres:postgres', '# host:port:database:user:password'],
     },
   },
@@ -49,7 +52,11 @@ export const credentialFileRules = defineRules([
     revoke: 'Revoke the token at the git host and switch to a credential manager instead of the plaintext store.',
     examples: {
       path: '.git-credentials',
-      positive: ['https://deploy-bot: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@github.com', 'https://ci:glpat-eK3iRVza7wA2vyj0q8ou@gitlab.corp.example.net'],
+      positive: [
+        // A provider token here (ghp_, glpat-) is reported by its provider's rule, which comes first.
+        { text: 'https://deploy-bot:Vb7nQ2xW9kLm4Rt8Jc3s@github.com', secret: 'Vb7nQ2xW9kLm4Rt8Jc3s' },
+        { text: 'https://ci:u8Rk2mPq7ZxW4nTa@gitlab.corp.example.net', secret: 'u8Rk2mPq7ZxW4nTa' },
+      ],
       negative: ['https://user:password@github.com', 'https://github.com/org/repo.git'],
     },
   },
@@ -64,8 +71,8 @@ export const credentialFileRules = defineRules([
     revoke: 'Rotate every credential in the Secret; keep manifests in git only encrypted (SOPS, Sealed Secrets) or via an external secret store.',
     examples: {
       positive: [
-        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: billing-db\ntype: Opaque\ndata:\n  password: WnE3cE4zdks5c1cyeFk=\n',
-        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: registry\ndata:\n  token: "SG43dlEyeExwOVJ0a0w0bVg="\n',
+        { text: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: billing-db\ntype: Opaque\ndata:\n  password: WnE3cE4zdks5c1cyeFk=\n', secret: 'WnE3cE4zdks5c1cyeFk=' },
+        { text: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: registry\ndata:\n  token: "SG43dlEyeExwOVJ0a0w0bVg="\n', secret: 'SG43dlEyeExwOVJ0a0w0bVg=' },
       ],
       negative: [
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  mode: cHJvZHVjdGlvbg==\n',

@@ -80,7 +80,11 @@ export const genericRules = defineRules([
     validate: validateGeneric,
     revoke: 'Change the password at its system of record and load it from a secret store instead of the source.',
     examples: {
-      positive: ['DB_PASSWORD=Zq7pN3vK9sW2xY', 'config.password = "hT5#kL9@qP2!vR"', 'admin_password: Xk82jfQm1zPa'],
+      positive: [
+        { text: 'DB_PASSWORD=Zq7pN3vK9sW2xY', secret: 'Zq7pN3vK9sW2xY' },
+        { text: 'config.password = "hT5#kL9@qP2!vR"', secret: 'hT5#kL9@qP2!vR' },
+        { text: 'admin_password: Xk82jfQm1zPa', secret: 'Xk82jfQm1zPa' },
+      ],
       negative: [
         'password = os.environ["DB_PASSWORD"]',
         'DB_PASSWORD=${DB_PASSWORD}',
@@ -106,7 +110,11 @@ export const genericRules = defineRules([
     validate: validateGeneric,
     revoke: 'Rotate the credential at its provider and load it from a secret store instead of the source.',
     examples: {
-      positive: ['API_KEY=9f8Kq2LmZx7Rv4TpWn3Bc6Yd', 'client_secret: "Qm9vVzR3aE5xLkRmS0p3YnVa"', "authToken = 'aZ4nP8qR2tY6vB9xK3mL7wQ1'"],
+      positive: [
+        { text: 'API_KEY=9f8Kq2LmZx7Rv4TpWn3Bc6Yd', secret: '9f8Kq2LmZx7Rv4TpWn3Bc6Yd' },
+        { text: 'client_secret: "Qm9vVzR3aE5xLkRmS0p3YnVa"', secret: 'Qm9vVzR3aE5xLkRmS0p3YnVa' },
+        { text: "authToken = 'aZ4nP8qR2tY6vB9xK3mL7wQ1'", secret: 'aZ4nP8qR2tY6vB9xK3mL7wQ1' },
+      ],
       negative: [
         'API_KEY=${API_KEY}',
         'token = request.headers.authorization',

@@ -14,8 +14,8 @@ export const urlRules = defineRules([
     revoke: 'Change the database user\'s password (ALTER USER ... PASSWORD) and update every consumer.',
     examples: {
       positive: [
-        'DATABASE_URL=postgres://billing:Zq7pN3vK9sW2@db.prod.internal:5432/billing',
-        'mongo: "mongodb+srv://app:Xr4%40tL9mQ2v@cluster0.ab1cd.mongodb.net/app"',
+        { text: 'DATABASE_URL=postgres://billing:Zq7pN3vK9sW2@db.prod.internal:5432/billing', secret: 'Zq7pN3vK9sW2' },
+        { text: 'mongo: "mongodb+srv://app:Xr4%40tL9mQ2v@cluster0.ab1cd.mongodb.net/app"', secret: 'Xr4%40tL9mQ2v' },
       ],
       negative: [
         'DATABASE_URL=postgres://user:password@localhost:5432/db',
@@ -36,8 +36,8 @@ export const urlRules = defineRules([
     revoke: 'Change the password on the server and remove it from the URL; pass credentials through a secret store.',
     examples: {
       positive: [
-        'REGISTRY=https://deploy:Hn7vQ2xLp9Rt@artifacts.corp-internal.net/repo',
-        'curl ftp://backup:Wm3kZ8qT5nB1@files.acme-corp.com/dumps',
+        { text: 'REGISTRY=https://deploy:Hn7vQ2xLp9Rt@artifacts.corp-internal.net/repo', secret: 'Hn7vQ2xLp9Rt' },
+        { text: 'curl ftp://backup:Wm3kZ8qT5nB1@files.acme-corp.com/dumps', secret: 'Wm3kZ8qT5nB1' },
       ],
       negative: ['https://user:password@example.com/', 'https://github.com/org/repo', 'http://user:${PASS}@host.com/x'],
     },
