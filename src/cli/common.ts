@@ -90,7 +90,7 @@ export function writeStdout(text: string): Promise<void> {
 
 /** Reports go to stdout or to a 0600 file: a report can hold secrets with --show-secrets. */
 export async function emit(report: Report, format: Format, output: string | undefined, flags: GlobalFlags): Promise<void> {
-  const text = render(report, format, { color: output ? false : useColor(flags, process.stdout) });
+  const text = await render(report, format, { color: output ? false : useColor(flags, process.stdout) });
   if (output) await writePrivateFile(output, text);
   else await writeStdout(text);
 }

@@ -1,15 +1,15 @@
 import type { Report } from '../model.js';
-import { renderCsv } from './csv.js';
 import { renderJson, renderJsonl } from './json.js';
 import { maskSecrets } from './mask.js';
-import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
-import { renderText } from './text.js';
 
 export const FORMATS = ['text', 'json', 'jsonl', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number] | 'csv' | 'markdown';
 
-export function render(unmasked: Report, format: Format, opts: { color: boolean }): string {
+/**
+ * Writers other than JSON load on first use: a pre-commit hook writing JSON (or nothing) should not
+ * pay for the CSV library, chalk or the SARIF rule catalogue at start-up.
+ */
+export async function render(unmasked: Report, format: Format, opts: { color: boolean }): Promise<string> {
   // Masking is the last stage before any writer: no field can carry a secret past it.
   const report = maskSecrets(unmasked);
   switch (format) {
@@ -18,12 +18,12 @@ export function render(unmasked: Report, format: Format, opts: { color: boolean 
     case 'jsonl':
       return renderJsonl(report);
     case 'sarif':
-      return renderSarif(report);
+      return (await import('./sarif.js')).renderSarif(report);
     case 'csv':
-      return renderCsv(report);
+      return (await import('./csv.js')).renderCsv(report);
     case 'markdown':
-      return renderMarkdown(report);
+      return (await import('./markdown.js')).renderMarkdown(report);
     case 'text':
-      return renderText(report, opts.color);
+      return (await import('./text.js')).renderText(report, opts.color);
   }
 }
