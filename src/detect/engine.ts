@@ -64,8 +64,11 @@ export function scanItem(item: ContentItem, matcher: Matcher, files: FileMatcher
   stats.regexChars = (stats.regexChars ?? 0) + matcher.regexChars - before;
   stats.suppressed += allowed;
   if (matches.length) {
-    if (hit) hit.matches = matches;
-    else hit = { key: item.key, path: item.path, matches, files: [] };
+    if (hit) {
+      hit.matches = matches;
+      // One secret, one finding: a key file whose key a content rule reported is that finding.
+      hit.files = hit.files.filter((f) => !f.coveredBy || !matches.some((m) => f.coveredBy!.test(m.rule.id)));
+    } else hit = { key: item.key, path: item.path, matches, files: [] };
   }
   return hit;
 }

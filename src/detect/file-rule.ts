@@ -18,6 +18,11 @@ export interface FileRule {
   path: RegExp;
   /** When set, the file only counts if its text matches (a .pem holding a key, a dump with users). */
   content?: RegExp;
+  /**
+   * Content rules that report the credential this file is about (a .pem's key is `private-key`).
+   * When one of them fired in the same file, the file finding is dropped: one secret, one finding.
+   */
+  coveredBy?: RegExp;
   nhi?: NhiId[];
   revoke: string;
   examples: { positive: FileExample[]; negative: FileExample[] };

@@ -5,6 +5,7 @@ const PURGE = 'Remove it from the repository history (git filter-repo), and rota
 export const fileRules: FileRule[] = [
   {
     id: 'file-ssh-private-key',
+    coveredBy: /^(?:openssh-private-key|private-key)$/,
     title: 'SSH private key file',
     severity: 'medium',
     provider: 'ssh',
@@ -14,6 +15,7 @@ export const fileRules: FileRule[] = [
   },
   {
     id: 'file-pem-private-key',
+    coveredBy: /^(?:private-key|openssh-private-key)$/,
     title: 'PEM or key file holding a private key',
     severity: 'medium',
     provider: 'crypto',
@@ -136,6 +138,7 @@ export const fileRules: FileRule[] = [
   },
   {
     id: 'file-aws-credentials',
+    coveredBy: /^aws-(?:access-key-id|secret-access-key|session-token)$/,
     title: 'AWS shared credentials file',
     severity: 'high',
     provider: 'aws',
@@ -145,6 +148,7 @@ export const fileRules: FileRule[] = [
   },
   {
     id: 'file-docker-config',
+    coveredBy: /^(?:docker-config-auth|docker-registry-auth|dockerhub-(?:pat|oat))$/,
     title: 'Docker client config with registry auths',
     severity: 'medium',
     provider: 'docker',
@@ -171,6 +175,7 @@ export const fileRules: FileRule[] = [
   },
   {
     id: 'file-netrc',
+    coveredBy: /^netrc-password(?:-any-order)?$/,
     title: '.netrc file',
     severity: 'medium',
     provider: 'netrc',
@@ -180,6 +185,7 @@ export const fileRules: FileRule[] = [
   },
   {
     id: 'file-git-credentials',
+    coveredBy: /^(?:git-credentials|url-basic-auth|github-.*|gitlab-.*)$/,
     title: 'Git plaintext credential store',
     severity: 'medium',
     provider: 'git',
@@ -189,6 +195,7 @@ export const fileRules: FileRule[] = [
   },
   {
     id: 'file-pgpass',
+    coveredBy: /^pgpass-password$/,
     title: 'PostgreSQL password file',
     severity: 'low',
     provider: 'database',
@@ -198,6 +205,7 @@ export const fileRules: FileRule[] = [
   },
   {
     id: 'file-putty-key',
+    coveredBy: /^putty-private-key$/,
     title: 'PuTTY private key file',
     severity: 'medium',
     provider: 'ssh',
@@ -207,6 +215,7 @@ export const fileRules: FileRule[] = [
   },
   {
     id: 'file-npmrc-auth',
+    coveredBy: /^(?:npmrc-auth-token|npm-access-token)$/,
     title: '.npmrc with registry credentials',
     severity: 'medium',
     provider: 'npm',
