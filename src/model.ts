@@ -154,7 +154,14 @@ export interface ScanStats {
   /** Binary files: read for their printable runs with provider rules only, not as text. */
   skippedBinary: number;
   skippedLarge: number;
+  /** Matches silenced by an inline allow comment or an allowlisted line. */
   suppressed: number;
+  /**
+   * Why candidates were not reported, by reason, from the one suppression stage
+   * (src/detect/suppress.ts): placeholder values, allow comments and lines, the secret, path and
+   * commit allowlists, and the baseline.
+   */
+  dropped?: Partial<Record<'placeholder' | 'inline-allow' | 'allowlist-line' | 'allowlist-secret' | 'allowlist-path' | 'allowlist-commit' | 'baseline', number>>;
   /** Characters the rule regexes ran over (the prefilter let them through); see --debug. */
   regexChars?: number;
 }

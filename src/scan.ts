@@ -1,7 +1,8 @@
 import { fstatSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { CONFIG_FILE, pathAllowed, secretAllowed, type Config } from './config.js';
+import { CONFIG_FILE, pathAllowed, type Config } from './config.js';
+import { countDrop, dropAllowedSecrets, locationFilter, type DropCounts } from './detect/suppress.js';
 import { buildFindings, gateChangeFinding, type Provenance } from './detect/findings.js';
 import { scanItems, type BlobHits, type Progress } from './detect/engine.js';
 import { scanInPool } from './detect/pool.js';
@@ -258,7 +259,10 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   }
   timings.scanMs = Date.now() - mark;
   mark = Date.now();
-  for (const hit of hits) hit.matches = hit.matches.filter((m) => !secretAllowed(config, m.secret));
+  // The one suppression stage (src/detect/suppress.ts) goes on from what the matcher dropped.
+  const dropped: DropCounts = { ...stats.dropped };
+  stats.dropped = dropped;
+  dropAllowedSecrets(hits, config, dropped);
 
   const gaps: CoverageGap[] = [...source.gaps, ...failures, ...matcher.gaps(), ...poolGaps];
   const provenance: Provenance = {};
@@ -284,7 +288,8 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
 
   let findings: Finding[] = buildFindings(hits, provenance, {
     showSecrets: opts.showSecrets,
-    keep: (loc) => !allowedPath(loc.path) && !(loc.commit && config.allow.commits.has(loc.commit)),
+    drop: locationFilter(allowedPath, config.allow.commits),
+    dropped,
   });
   if (source instanceof RangeSource && plan.kind === 'range') findings.push(...gateFindings(source, plan, config));
   findings.sort(compareFindings);
@@ -293,6 +298,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
     // Only a scan of everything can tell that a baselined secret is gone.
     const full = plan.kind === 'history' || plan.kind === 'directory';
     ({ findings, outcome: baselineOutcome } = applyBaseline(findings, opts.baseline, full));
+    countDrop(dropped, 'baseline', baselineOutcome.suppressed);
   }
 
   return {

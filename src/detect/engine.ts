@@ -97,5 +97,6 @@ export async function scanItems(
     }
   }
   onProgress?.({ blobs: stats.blobs, bytes: stats.bytes });
+  stats.dropped = { ...matcher.dropped };
   return { hits, stats };
 }

@@ -1,3 +1,4 @@
+import { countDrop, type DropCounts, type DropReason } from './suppress.js';
 import type { SecretFinding, Severity, SourceLocation } from '../model.js';
 import type { Introduction } from '../sources/git/provenance.js';
 import type { GateFileChange } from '../sources/git/range.js';
@@ -27,7 +28,10 @@ interface Group {
 
 export interface BuildOptions {
   showSecrets: boolean;
-  keep?: (location: SourceLocation) => boolean;
+  /** Why a place does not count (an allowlisted path or commit), or null when it does. */
+  drop?: (location: SourceLocation) => DropReason | null;
+  /** Findings every place of which was dropped, counted once each by the first place's reason. */
+  dropped?: DropCounts;
 }
 
 /**
@@ -36,6 +40,8 @@ export interface BuildOptions {
  */
 export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: BuildOptions): SecretFinding[] {
   const groups = new Map<string, Group>();
+  /** Fingerprints all of whose places so far were dropped, with the reason: counted if none survives. */
+  const droppedAs = new Map<string, DropReason>();
   const history = Boolean(provenance.introductions);
 
   const place = (hit: BlobHits, fp: string, subject: Subject, line: number, column: number, pathOk: (p: string) => boolean): void => {
@@ -56,8 +62,18 @@ export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: Bu
           },
         }))
       : [{ time: Number.MAX_SAFE_INTEGER, location: base }];
-    const kept = opts.keep ? places.filter((p) => opts.keep!(p.location)) : places;
-    if (kept.length === 0) return;
+    let firstReason: DropReason | null = null;
+    const kept = opts.drop
+      ? places.filter((p) => {
+          const why = opts.drop!(p.location);
+          firstReason ??= why;
+          return why === null;
+        })
+      : places;
+    if (kept.length === 0) {
+      if (firstReason && !groups.has(fp) && !droppedAs.has(fp)) droppedAs.set(fp, firstReason);
+      return;
+    }
     let g = groups.get(fp);
     if (!g) groups.set(fp, (g = { subject, places: [], blobs: new Set(), inHead: false }));
     g.places.push(...kept);
@@ -78,6 +94,7 @@ export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: Bu
     }
   }
 
+  if (opts.dropped) for (const [fp, why] of droppedAs) if (!groups.has(fp)) countDrop(opts.dropped, why);
   const findings: SecretFinding[] = [];
   for (const [fp, g] of groups) {
     g.places.sort((a, b) => a.time - b.time || a.location.path.localeCompare(b.location.path));

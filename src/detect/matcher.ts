@@ -8,6 +8,8 @@ import { KeywordPrefilter } from './prefilter.js';
 import { LinearRegex } from './linear-regex.js';
 import { maxMatchLength } from './match-span.js';
 import type { Rule } from './rule.js';
+import { countDrop, type DropCounts } from './suppress.js';
+import { isStructuredCandidate, scanStructured } from './structured/index.js';
 
 export const INLINE_ALLOW = 'nhiscan:allow';
 
@@ -30,6 +32,8 @@ export interface MatchResult {
   matches: RawMatch[];
   /** Matches silenced by an inline `nhiscan:allow` comment. */
   allowed: number;
+  /** Spans a rule settled (reported, allowed or rejected by its validator): no later stage claims them. */
+  claimed?: Claims;
 }
 
 export interface MatcherOptions {
@@ -77,7 +81,7 @@ function windowSpan(pattern: RegExp): number {
 /** Total length covered by [start, end) pairs. */
 function unionLength(pairs: number[]): number {
   if (pairs.length === 2) return pairs[1]! - pairs[0]!;
-  const order: Array<[number, number]> = [];
+  const order: Claims = [];
   for (let i = 0; i < pairs.length; i += 2) order.push([pairs[i]!, pairs[i + 1]!]);
   order.sort((a, b) => a[0] - b[0]);
   let total = 0;
@@ -128,6 +132,8 @@ export class Matcher {
   /** Config rules whose search was cut short, with how many texts and the first path. */
   private readonly cutShort = new Map<Rule, { texts: number; skipped: number; path: string }>();
   private readonly prefilter: KeywordPrefilter;
+  /** Rules of the structured config stage by id: it reports by id, the matcher accepts by rule. */
+  private readonly structured = new Map<string, Rule>();
 
   readonly decodeDepth: number;
   /**
@@ -135,6 +141,8 @@ export class Matcher {
    * prefilter let through, for --debug. On real code it should be a small share of all bytes.
    */
   regexChars = 0;
+  /** Candidates dropped inside the matcher, by reason, over its life (see src/detect/suppress.ts). */
+  readonly dropped: DropCounts = {};
   private readonly allowLine: ((line: string) => boolean) | undefined;
 
   /**
@@ -147,6 +155,7 @@ export class Matcher {
     this.allowLine = o.allowLine;
     this.compiled = rules.map(compile);
     this.prefilter = new KeywordPrefilter(rules);
+    for (const rule of rules) if (rule.structured) this.structured.set(rule.id, rule);
   }
 
   /**
@@ -172,12 +181,42 @@ export class Matcher {
     const { rules: candidates, runs, hits } = this.prefilter.pass(bytes, this.decodeDepth > 0, path);
     // Encoded secrets carry no plain keyword: a blob with an encodable run is decoded even without candidates.
     const mayHoldEncoded = runs.length > 0 || (this.decodeDepth > 0 && bytes.includes(0x25 /* % */));
-    if (candidates.length === 0 && !mayHoldEncoded) return { matches: [], allowed: 0 };
+    // Config files (by path, or by a sniff of their first bytes) are also read by structure.
+    const structured =
+      this.structured.size > 0 && path !== '' && isStructuredCandidate(path, Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 512)).toString('latin1'));
+    if (candidates.length === 0 && !mayHoldEncoded && !structured) return { matches: [], allowed: 0 };
     const text = typeof input === 'string' ? input : decodeText(input);
     // Keyword hits are byte offsets: they are character offsets only in ASCII text.
     const result = this.scanText(text, candidates, path, bytes.length === text.length ? hits : undefined);
+    if (structured) this.scanStructured(text, path, result);
     if (mayHoldEncoded) this.scanDecoded(text, path, this.decodeDepth, [], result, undefined, { bytes, runs });
     return result;
+  }
+
+  /**
+   * The structured config stage (src/detect/structured): values paired with their key paths. A
+   * span a content rule already reported stays that rule's (it is the more specific); the rest go
+   * through the same acceptance steps as any match (placeholders, allow comments and lines).
+   */
+  private scanStructured(text: string, path: string, into: MatchResult): void {
+    // A generic rule's guess from the text around a value gives way to the parsed key path.
+    const generic = (m: RawMatch): boolean => isGeneric(m.rule);
+    // What a generic rule claimed (reported, or ruled out by its own looser judgement) is open here.
+    const taken: Claims = (into.claimed ?? into.matches.map((m): Claim => [m.start, m.end, generic(m)])).filter(([, , g]) => !g);
+    const lines: Lines = {};
+    const found: RawMatch[] = [];
+    for (const hit of scanStructured(text, path)) {
+      const rule = this.structured.get(hit.ruleId);
+      // A rule the config disabled is not in this matcher's set.
+      if (!rule) continue;
+      const before = found.length;
+      into.allowed += this.accept(rule, text, hit.secret, hit.start, hit.end, hit.start, { secret: hit.secret, key: hit.keyPath }, taken, found, lines);
+      // A password decoded from base64 (FileZilla) is located at the encoded text, like any decoding.
+      if (hit.encoded && found.length > before) found[before]!.decoded = [{ encoding: hit.encoded, start: hit.start, end: hit.end }];
+    }
+    if (found.length === 0) return;
+    const overlaps = (m: RawMatch): boolean => found.some((f) => m.start < f.end && m.end > f.start);
+    into.matches = [...into.matches.filter((m) => !(generic(m) && overlaps(m))), ...found].sort((a, b) => a.start - b.start);
   }
 
   /**
@@ -238,6 +277,7 @@ export class Matcher {
       const outerLine = index?.lineAt(span.step.start);
       if (outerLine !== undefined && (outerLine.includes(INLINE_ALLOW) || this.allowLine?.(outerLine))) {
         into.allowed += inner.matches.length;
+        countDrop(this.dropped, outerLine.includes(INLINE_ALLOW) ? 'inline-allow' : 'allowlist-line', inner.matches.length);
         continue;
       }
       for (const m of inner.matches) {
@@ -255,7 +295,7 @@ export class Matcher {
   private scanText(text: string, candidates: number[], path: string, hits?: Array<number[] | null>): MatchResult {
     if (candidates.length === 0) return { matches: [], allowed: 0 };
     const lines: Lines = {};
-    const taken: Array<[number, number]> = [];
+    const taken: Claims = [];
     const matches: RawMatch[] = [];
     let allowed = 0;
 
@@ -266,6 +306,7 @@ export class Matcher {
       const compiled = this.compiled[candidates[k]!]!;
       const { rule, re, sticky, linear } = compiled;
       if (rule.paths && !rule.paths.test(path)) continue;
+      if (rule.structured) continue;
       if (re === null) {
         // Decided once per rule, so the built-in loop below keeps its shape and speed.
         allowed += this.scanLinear(text, rule, linear!, taken, matches, path);
@@ -303,14 +344,14 @@ export class Matcher {
       }
     }
     this.regexChars += unionLength(spans);
-    return { matches, allowed };
+    return { matches, allowed, claimed: taken };
   }
 
   /**
    * A config rule on RE2: the same acceptance steps (accept) on the spans RE2 reports. Returns how
    * many matches an allow comment or line silenced.
    */
-  private scanLinear(text: string, rule: Rule, re: LinearRegex, taken: Array<[number, number]>, matches: RawMatch[], path: string): number {
+  private scanLinear(text: string, rule: Rule, re: LinearRegex, taken: Claims, matches: RawMatch[], path: string): number {
     const cut = this.cutShort.get(rule);
     if (cut && cut.texts >= MAX_CUT_SHORT) {
       cut.skipped++;
@@ -344,7 +385,7 @@ export class Matcher {
     end: number,
     index: number,
     groups: Record<string, string | undefined>,
-    taken: Array<[number, number]>,
+    taken: Claims,
     matches: RawMatch[],
     lines: Lines,
   ): number {
@@ -352,7 +393,12 @@ export class Matcher {
     if (taken.some(([s, e]) => start < e && end > s)) return 0;
     // Cheapest test first: entropy rejects most generic candidates before the placeholder regexes run.
     if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return 0;
-    if (rule.allowPlaceholders ? isDocumentedExample(secret) : isPlaceholder(secret)) return 0;
+    if (rule.allowPlaceholders ? isDocumentedExample(secret) : isPlaceholder(secret)) {
+      // Ruled out like a failed validation: the span is settled, and counted once.
+      taken.push([start, end, isGeneric(rule)]);
+      countDrop(this.dropped, 'placeholder');
+      return 0;
+    }
     let validation: string | null = null;
     let account: string | undefined;
     let identifier: string | undefined;
@@ -361,7 +407,7 @@ export class Matcher {
       if (!v.valid) {
         // The rule recognised the shape and ruled it out (a bad checksum, a rejected prefix): the
         // span is settled, so a later, vaguer rule does not report it again as a generic secret.
-        taken.push([start, end]);
+        taken.push([start, end, isGeneric(rule)]);
         return 0;
       }
       validation = v.detail;
@@ -369,9 +415,16 @@ export class Matcher {
       identifier = v.identifier;
     }
     lines.index ??= new LineIndex(text);
-    taken.push([start, end]);
+    taken.push([start, end, isGeneric(rule)]);
     const lineText = lines.index.lineAt(start);
-    if (lineText.includes(INLINE_ALLOW) || this.allowLine?.(lineText)) return 1;
+    if (lineText.includes(INLINE_ALLOW)) {
+      countDrop(this.dropped, 'inline-allow');
+      return 1;
+    }
+    if (this.allowLine?.(lineText)) {
+      countDrop(this.dropped, 'allowlist-line');
+      return 1;
+    }
     const pos = lines.index.position(start);
     matches.push({
       rule,
@@ -418,9 +471,23 @@ export function printableRuns(data: Uint8Array): number[] {
   return out;
 }
 
-/** Rules that judge a value by the name beside it: off in binary data (see scanBinary). */
+/**
+ * Rules that judge a value by the text around it (a key name, a file's layout, a URL's shape): off
+ * in binary data (see scanBinary), where a column name beside any run looks like an assignment.
+ * What stays on are the provider rules, whose tokens announce themselves.
+ */
+const CONTEXT_PROVIDERS = new Set(['generic', 'netrc', 'database', 'git', 'kubernetes', 'http', 'url', 'ftp', 'unix', 'mail', 's3cmd', 'jetbrains', 'django', 'rails', 'laravel', 'symfony', 'wordpress']);
+
 function isGenericRule(rule: Rule): boolean {
-  return rule.id.startsWith('generic-') || Boolean(rule.structured);
+  return rule.id.startsWith('generic-') || Boolean(rule.structured) || Boolean(rule.paths) || Boolean(rule.keywordsAreContext) || CONTEXT_PROVIDERS.has(rule.provider);
+}
+
+/** A span a rule settled, and whether that rule was a generic one (the structured stage may take it over). */
+type Claim = [number, number, boolean?];
+type Claims = Claim[];
+
+function isGeneric(rule: Rule): boolean {
+  return rule.id.startsWith('generic-');
 }
 
 /** A text's line index, built on the first accepted match only. */

@@ -1,6 +1,7 @@
 // The main thread's side of the scan workers: it walks the history once and deals the object
 // lines out in batches; each worker reads and scans its share with its own cat-file and matcher.
 // Nothing is shared but this queue, so the design scales with cores.
+import { addDrops } from './suppress.js';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import type { CoverageGap, ScanStats } from '../model.js';
@@ -93,7 +94,10 @@ export async function scanInPool(batches: AsyncIterable<string[]>, o: PoolOption
           return;
         }
         finished = true;
-        for (const k of Object.keys(msg.stats) as Array<keyof ScanStats>) stats[k] = (stats[k] ?? 0) + (msg.stats[k] ?? 0);
+        for (const k of Object.keys(msg.stats) as Array<keyof ScanStats>) {
+          if (k === 'dropped') addDrops((stats.dropped ??= {}), msg.stats.dropped);
+          else stats[k] = (stats[k] ?? 0) + (msg.stats[k] ?? 0);
+        }
         for (const g of msg.gaps) if (!gaps.some((x) => x.scope === g.scope)) gaps.push(g);
         void worker.terminate();
         resolve();

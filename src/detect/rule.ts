@@ -74,6 +74,11 @@ export interface RuleExamples {
 export interface PositiveExample {
   text: string;
   secret: string;
+  /**
+   * When the secret is decoded from the text (a Docker `auth`, a FileZilla base64 password): the
+   * encoded part of `text` the match covers, once in `text`. `secret` is then the decoded value.
+   */
+  encoded?: string;
 }
 
 export function defineRules(rules: Rule[]): Rule[] {

@@ -75,6 +75,7 @@ async function run(): Promise<void> {
       bytes0 = stats.bytes;
     }
   }
+  stats.dropped = { ...matcher.dropped };
   const gaps = [...matcher.gaps()];
   const code = await catExit;
   if (code !== 0) gaps.push({ scope: 'git cat-file', reason: firstLine(catErr.text) || `exit ${code}` });

@@ -1,3 +1,4 @@
+import { DROP_REASONS } from '../detect/suppress.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { isSecretFinding, NHI_IDS, SEVERITIES, type CloudFinding, type Finding, type Report, type SecretFinding, type Severity } from '../model.js';
 import { NHI_CATALOGUE } from '../score/nhi.js';
@@ -79,7 +80,10 @@ export function summaryLine(report: Report, color = false): string {
     parts.push(`scanned ${s.scan.blobs} blob(s), ${mb(s.scan.bytes)}${s.scan.commits ? ` from ${s.scan.commits} commit(s)` : ''}`);
     if (skipped) parts.push(`skipped ${skipped}`);
     if (s.scan.skippedBinary) parts.push(`${s.scan.skippedBinary} binary read for printable text only`);
-    if (s.scan.suppressed) parts.push(`${s.scan.suppressed} allowed inline`);
+    // What the suppression stage dropped, by reason (src/detect/suppress.ts).
+    const dropped = DROP_REASONS.map((why) => [why, s.scan!.dropped?.[why] ?? 0] as const).filter(([, n]) => n);
+    if (dropped.length) parts.push(`not reported: ${dropped.map(([why, n]) => `${n} ${why}`).join(', ')}`);
+    else if (s.scan.suppressed) parts.push(`${s.scan.suppressed} allowed inline`);
   }
   if (report.baseline) {
     const b = report.baseline;

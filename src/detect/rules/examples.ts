@@ -18,9 +18,14 @@ const TOKEN = /[A-Za-z0-9_\-+/=.~$:%@]{12,}/g;
  * not a run of one repeated character (`xxxx`, `0000`). Prose that merely names the prefix, and
  * all-`x` placeholders, test nothing but the prefilter and the placeholder list.
  */
+/** Structured rules have no keywords: they judge key names, so a near miss has a credential-like key. */
+const KEY_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred'];
+
 export function isNearMiss(rule: Rule, text: string): boolean {
   const lower = text.toLowerCase();
-  if (!rule.keywords.some((k) => lower.includes(k.toLowerCase()))) return false;
+  const words = rule.structured ? KEY_WORDS : rule.keywords;
+  // A rule without keywords (a path rule over a file that holds only the key) has no keyword to hold.
+  if (words.length && !words.some((k) => lower.includes(k.toLowerCase()))) return false;
   return (text.match(TOKEN) ?? []).some((t) => !/^[a-z]+$/.test(t) && !/(.)\1{4}/.test(t));
 }
 
@@ -41,23 +46,29 @@ function occurrences(text: string, part: string): number {
  * reported by no rule; each rule needs a near-miss negative (isNearMiss). Earlier rules win a
  * span, so a positive another rule claims first is a problem of ordering or of the example.
  */
-export function exampleProblems(rules: readonly Rule[]): ExampleProblem[] {
-  const matcher = new Matcher(rules);
+export function exampleProblems(
+  rules: readonly Rule[],
+  opts: { matcher?: Matcher; needsNearMiss?: (rule: Rule) => boolean; only?: (rule: Rule) => boolean } = {},
+): ExampleProblem[] {
+  const matcher = opts.matcher ?? new Matcher(rules);
   const problems: ExampleProblem[] = [];
   for (const rule of rules) {
+    if (opts.only && !opts.only(rule)) continue;
     const path = rule.examples.path ?? '';
     const say = (example: string, problem: string) => problems.push({ rule: rule.id, example, problem });
-    rule.examples.positive.forEach(({ text, secret }, i) => {
+    rule.examples.positive.forEach(({ text, secret, encoded }, i) => {
       const where = `positive[${i}]`;
-      const times = secret ? occurrences(text, secret) : 0;
+      // A decoded secret is located at the encoded part of the text it came from.
+      const span = encoded ?? secret;
+      const times = span ? occurrences(text, span) : 0;
       if (times !== 1) {
-        say(where, `its secret must occur exactly once in its text (found ${times})`);
+        say(where, `its ${encoded ? 'encoded part' : 'secret'} must occur exactly once in its text (found ${times})`);
         return;
       }
-      const start = text.indexOf(secret);
-      const end = start + secret.length;
+      const start = text.indexOf(span);
+      const end = start + span.length;
       const found = matcher.scan(text, path).matches;
-      const hit = (m: RawMatch) => m.rule === rule && m.start === start && m.end === end;
+      const hit = (m: RawMatch) => m.rule === rule && m.start === start && m.end === end && m.secret === secret;
       if (!found.some(hit)) {
         say(where, `not reported by ${rule.id} at ${start}-${end}; reported: ${found.map(describe).join(', ') || 'nothing'}`);
       }
@@ -68,7 +79,7 @@ export function exampleProblems(rules: readonly Rule[]): ExampleProblem[] {
       const found = matcher.scan(text, path).matches;
       if (found.length) say(`negative[${i}]`, `reported: ${found.map(describe).join(', ')}`);
     });
-    if (!rule.examples.negative.some((t) => isNearMiss(rule, t))) {
+    if ((opts.needsNearMiss?.(rule) ?? true) && !rule.examples.negative.some((t) => isNearMiss(rule, t))) {
       say('negative', 'no near-miss negative (a keyword and a token-shaped value: wrong length, bad checksum, embedded, placeholder in context)');
     }
   }

@@ -8,7 +8,8 @@ const CODE_LIKE = /^(?:true|false|null|none|nil|undefined|required|optional|stri
 const NAMES_ITSELF = /password|passwd|secret|token|apikey|api_key/i;
 
 // Names that hold metadata about a secret, not the secret: secret_name, token_url, api_key_id.
-const METADATA_NAME = /(?:name|names|id|ids|path|file|url|uri|type|length|len|size|count|prefix|header|field|version|arn|ref|env|var)$/i;
+// Also settings about how a secret is made or kept: password_hash_algorithm = "argon2id".
+const METADATA_NAME = /(?:name|names|id|ids|path|file|url|uri|type|length|len|size|count|prefix|header|field|version|arn|ref|env|var|algorithm|algo|hasher|scheme|method|policy|format|encoding|rounds|cost)$/i;
 
 // Tokens that page, deduplicate or verify rather than authenticate.
 const NON_AUTH_TOKEN = /(?:next|continuation|page|pagination|change|client_?request|idempotency|sync|cancellation|verification|copy[a-z]*|csrf|xsrf|cursor|marker)[_-]?token[a-z0-9_]*$/i;
@@ -95,6 +96,8 @@ export const genericRules = defineRules([
         "password: 'bm90IG15IHJlYWwgcGFzc3dvcmQ='",
         'PasswordLastUsed: "2016-09-08T21:47:36Z",',
         'Password: "SomeKindOfPassword123!@#",',
+        // near miss: a setting about how passwords are hashed, not a password
+        'password_hash_algorithm = "argon2id9x"',
       ],
     },
   },

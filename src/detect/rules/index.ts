@@ -1,4 +1,6 @@
 import type { Rule } from '../rule.js';
+import { structuredRules } from '../structured/rules.js';
+import { formatRules } from './formats.js';
 import { aiRules } from './ai.js';
 import { atlassianRules } from './atlassian.js';
 import { awsRules } from './aws.js';
@@ -52,8 +54,14 @@ export const builtinRules: Rule[] = [
   ...hashicorpRules,
   ...keyRules,
   ...credentialFileRules,
+  // Formats with a known shape (framework keys, tool configs, env names, hashed credentials): after
+  // the providers, so a provider token in a URL stays the provider's, and before the generic rules.
+  ...formatRules,
   ...urlRules,
   ...connectionStringRules,
   ...httpAuthRules,
   ...genericRules,
+  // Found by parsing config files (src/detect/structured), after every regex rule: a span a content
+  // rule reported stays that rule's.
+  ...structuredRules,
 ];
