@@ -4,9 +4,8 @@ import ignore, { type Ignore } from 'ignore';
 import { parse, TomlError } from 'smol-toml';
 import { UsageError } from './errors.js';
 import { LinearRegex, LinearRegexError } from './detect/linear-regex.js';
-import type { Rule } from './detect/rule.js';
-import { builtinRules } from './detect/rules/index.js';
-import { fileRules } from './detect/rules/files.js';
+import { isBuiltinRuleId } from './detect/registry.js';
+import type { PositiveExample, Rule } from './detect/rule.js';
 import { isSeverity, type Severity } from './model.js';
 
 export const CONFIG_FILE = '.nhiscan.toml';
@@ -94,8 +93,16 @@ function nameable(key: string, hyphens = false): boolean {
   return (hyphens ? /^[a-z][a-z_-]{0,39}$/ : /^[a-z][a-z_]{0,23}$/).test(key);
 }
 
-/** Built-in rule ids are public, so a `[rules] severity` error may name them; any other id it does not. */
-const PUBLIC_RULE_IDS = new Set([...builtinRules, ...fileRules].map((r) => r.id));
+/**
+ * How a rule id is quoted in an error. Built-in ids are public; any other id is named only when it
+ * is shaped like one (lower-case words, hyphens, at most three digits: `github-pat`, `acme-v2`),
+ * which a token or a hex secret pasted in its place is not.
+ */
+function ruleIdNamed(id: string): string {
+  if (isBuiltinRuleId(id)) return `"${id}"`;
+  const idShaped = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+){0,8}$/.test(id) && id.length <= 48 && (id.match(/\d/g)?.length ?? 0) <= 3;
+  return idShaped ? `"${id}"` : '(not shown)';
+}
 
 function table(value: unknown, file: string, line: number, what: string): Record<string, unknown> {
   if (value === undefined) return {};
@@ -118,7 +125,8 @@ const KNOWN = {
   aws: ['key_max_age_days', 'key_critical_age_days', 'unused_days', 'never_used_grace_days'],
   allowlist: ['paths', 'regexes', 'lines', 'stopwords', 'commits'],
   rules: ['disable', 'severity'],
-  rule: ['id', 'title', 'severity', 'regex', 'keywords', 'entropy', 'paths', 'description'],
+  rule: ['id', 'title', 'severity', 'regex', 'keywords', 'entropy', 'paths', 'description', 'examples'],
+  examples: ['positive', 'negative', 'path'],
 };
 
 /** `what` names the place ("[allowlist] regexes entry 2"); the pattern itself is never in the message. */
@@ -184,6 +192,17 @@ function parseCustomRule(value: unknown, index: number, file: string, text: stri
   for (const key of ['title', 'description'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'string') throw new UsageError(`${file}:${lineOfKey(key)}: ${where}: ${key} must be a string`);
   }
+  // `examples = { positive = [...], negative = [...], path = "..." }`: what `nhiscan rules check`
+  // runs through the whole scanner, as it does the built-in rules' examples.
+  const exLine = lineOfKey('examples');
+  const ex = table(raw.examples, file, exLine, `${where} examples`);
+  checkKeys(ex, KNOWN.examples, `${where} examples`, file, text, at);
+  if (ex.path !== undefined && typeof ex.path !== 'string') throw new UsageError(`${file}:${exLine}: ${where}: examples path must be a string`);
+  const examples = {
+    positive: positiveExamples(ex.positive, file, exLine, where),
+    negative: stringList(ex.negative, file, exLine, 'examples negative'),
+    ...(typeof ex.path === 'string' ? { path: ex.path } : {}),
+  };
   return {
     id,
     title: typeof raw.title === 'string' ? raw.title : id,
@@ -193,8 +212,26 @@ function parseCustomRule(value: unknown, index: number, file: string, text: stri
     pattern,
     ...(typeof entropy === 'number' ? { minEntropy: entropy } : {}),
     ...(typeof raw.paths === 'string' ? { paths: compileRegex(raw.paths, file, lineOfKey('paths'), `${where} paths`) } : {}),
-    examples: { positive: [], negative: [] },
+    examples,
   };
+}
+
+/**
+ * `[[rule]]` positive examples: `{ text = "...", secret = "..." }` (the secret the rule must report
+ * from the text), or a bare string that is itself the secret. Never echoed: they look like secrets.
+ */
+function positiveExamples(value: unknown, file: string, line: number, where: string): PositiveExample[] {
+  if (value === undefined) return [];
+  const bad = () => new UsageError(`${file}:${line}: ${where}: examples positive must be a list of strings or { text, secret } tables`);
+  if (!Array.isArray(value)) throw bad();
+  return value.map((v: unknown, i) => {
+    if (typeof v === 'string') return { text: v, secret: v };
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad();
+    const { text, secret, ...rest } = v as Record<string, unknown>;
+    if (typeof text !== 'string' || typeof secret !== 'string' || Object.keys(rest).length) throw bad();
+    if (secret === '' || !text.includes(secret)) throw new UsageError(`${file}:${line}: ${where}: examples positive entry ${i + 1}: its secret is not in its text`);
+    return { text, secret };
+  });
 }
 
 function checkKeys(obj: Record<string, unknown>, allowed: string[], where: string, file: string, text: string, from: number): void {
@@ -249,6 +286,16 @@ export function parseConfig(text: string, file: string): Config {
   const custom = doc.rule ?? [];
   if (!Array.isArray(custom)) throw new UsageError(`${file}:${lineAt(text, tableAt('rule'))}: use [[rule]] tables for custom rules`);
   cfg.customRules = custom.map((r, i) => parseCustomRule(r, i, file, text));
+  // One id, one rule: `[rules] disable`, baselines and SARIF name rules by id alone.
+  const customIds = new Set<string>();
+  cfg.customRules.forEach((r, i) => {
+    const line = lineAt(text, keyOffset(text, 'id', Math.max(0, headerOffset(text, 'rule', i))));
+    if (isBuiltinRuleId(r.id)) throw new UsageError(`${file}:${line}: [[rule]] id "${r.id}" is a built-in rule id; choose another (or adjust it in [rules])`);
+    if (customIds.has(r.id)) throw new UsageError(`${file}:${line}: [[rule]] id ${ruleIdNamed(r.id)} is used by an earlier [[rule]]`);
+    customIds.add(r.id);
+  });
+  /** An id `[rules]` names must be a rule this run has: a typo would otherwise silently do nothing. */
+  const known = (id: string) => isBuiltinRuleId(id) || customIds.has(id);
 
   const awsAt = tableAt('aws');
   const aws = table(doc.aws, file, lineAt(text, awsAt), '[aws]');
@@ -264,15 +311,24 @@ export function parseConfig(text: string, file: string): Config {
   const rulesAt = tableAt('rules');
   const rules = table(doc.rules, file, lineAt(text, rulesAt), '[rules]');
   checkKeys(rules, KNOWN.rules, '[rules]', file, text, rulesAt);
-  cfg.disabledRules = new Set(stringList(rules.disable, file, lineAt(text, keyOffset(text, 'disable', rulesAt)), 'disable'));
+  const disableAt = keyOffset(text, 'disable', rulesAt);
+  const disable = stringList(rules.disable, file, lineAt(text, disableAt), 'disable');
+  disable.forEach((id, i) => {
+    if (known(id)) return;
+    const line = id === '' ? lineAt(text, disableAt) : valueLine(text, id, disableAt);
+    throw new UsageError(`${file}:${line}: [rules] disable entry ${i + 1}: unknown rule id ${ruleIdNamed(id)} (see nhiscan rules list)`);
+  });
+  cfg.disabledRules = new Set(disable);
   const sevAt = keyOffset(text, 'severity', rulesAt);
   const sev = table(rules.severity, file, lineAt(text, sevAt), '[rules] severity');
   for (const [id, value] of Object.entries(sev)) {
+    const i = id === '' ? -1 : text.indexOf(id, sevAt);
+    const line = lineAt(text, i === -1 ? sevAt : i);
     if (typeof value !== 'string' || !isSeverity(value)) {
-      const i = text.indexOf(id, sevAt);
-      const which = PUBLIC_RULE_IDS.has(id) ? `"${id}"` : 'a rule';
-      throw new UsageError(`${file}:${lineAt(text, i === -1 ? sevAt : i)}: severity for ${which} in [rules] must be critical, high, medium, low or info`);
+      const which = isBuiltinRuleId(id) ? `"${id}"` : 'a rule';
+      throw new UsageError(`${file}:${line}: severity for ${which} in [rules] must be critical, high, medium, low or info`);
     }
+    if (!known(id)) throw new UsageError(`${file}:${line}: [rules] severity: unknown rule id ${ruleIdNamed(id)} (see nhiscan rules list)`);
     cfg.severity.set(id, value);
   }
   return cfg;

@@ -226,3 +226,20 @@ describe('pre-commit hook', () => {
     }
   });
 });
+
+describe('command groups', () => {
+  it.each(['hook', 'baseline', 'rules'])('a bare `%s` is one usage line naming its commands, exit 2', (group) => {
+    const r = runCli([group]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(new RegExp(`^nhiscan: ${group} needs a command: .+ \\(see nhiscan ${group} --help\\)\\n$`));
+  });
+
+  it.each([['hook', 'help'], ['rules', 'help'], ['hook', 'help', 'install'], ['baseline', '--help']])('`%s %s` is help on stdout, exit 0', (...args) => {
+    const r = runCli(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: nhiscan');
+    expect(r.stderr).toBe('');
+  });
+});

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Factory>> = {
   log: async () => (await import('./log.js')).logCommand,
   baseline: async () => (await import('./baseline.js')).baselineCommand,
   hook: async () => (await import('./hook.js')).hookCommand,
+  rules: async () => (await import('./rules.js')).rulesCommand,
   demo: async () => {
     const { auditCommand } = await import('./audit.js');
     return (setExit) => auditCommand(setExit, 'demo');
@@ -60,7 +61,9 @@ export async function buildProgram(setExit: (code: number) => void, errors: stri
     .exitOverride()
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => process.stderr.write(s),
+      // Commander writes help to stderr only for a group run without its command (`nhiscan hook`):
+      // main() prints one line for that instead.
+      writeErr: () => undefined,
       // Held back and printed by main() after redaction: commander quotes the offending argument.
       outputError: (s) => errors.push(s.trim().split('\n')[0] ?? s.trim()),
     });
@@ -147,8 +150,16 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version arrive here too, with exit code 0.
+      // --help and --version arrive here too, with exit code 0; `nhiscan hook help` with the code
+      // commander read from process.exitCode, which bin/ set to 3 until main() settles.
       if (err.exitCode === 0) return 0;
+      if (err.code === 'commander.help' || err.code === 'commander.helpDisplayed') {
+        if (argv.some((a) => a === 'help' || a === '--help' || a === '-h')) return 0;
+        const group = program.commands.find((c) => c.name() === argv[2]);
+        const subs = group?.commands.map((c) => c.name()).filter((n) => n !== 'help') ?? [];
+        await report(`nhiscan: ${argv[2] ?? 'nhiscan'} needs a command${subs.length ? `: ${subs.join(', ')}` : ''} (see nhiscan ${argv[2] ?? ''} --help)`.replace(/ {2,}/g, ' '), undefined);
+        return 2;
+      }
       const sub = argv[2] && program.commands.some((c) => c.name() === argv[2]) ? ` ${argv[2]}` : '';
       // Commander quotes the rejected value; the user knows what they typed, and it could be a secret.
       const said = withoutUserValues((errors[0] ?? oneLine(err)).replace(/^error: /, '').replace(/argument '(?:[^'\\]|\\.)*'/, 'argument'));

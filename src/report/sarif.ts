@@ -1,22 +1,36 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import { builtinRules } from '../detect/rules/index.js';
-import { isSecretFinding, type Finding, type Report, type Severity } from '../model.js';
+import { findBuiltinRule } from '../detect/registry.js';
+import { isSecretFinding, severityRank, type Finding, type Report, type Severity } from '../model.js';
 import { jsonSafe } from './escape.js';
 
 const LEVEL: Record<Severity, Result.level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 // GitHub code scanning orders alerts by this property (0.0 to 10.0).
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
 
-function ruleDescriptor(f: Finding): ReportingDescriptor {
-  const rule = builtinRules.find((r) => r.id === f.ruleId);
+const DEFAULT_HELP = 'Revoke the credential at its provider, then remove it from the source.';
+
+/**
+ * A rule's metadata is the rule's own, from the registry: its severity, title and revoke text, not
+ * those of whichever result came first (a result's severity can differ: a `[rules] severity`
+ * override, an AWS check graded by what it found). Ids
+ * the registry does not hold (AWS audit checks, a config's own [[rule]]) are described from their
+ * first result, at the severity of their worst.
+ */
+function ruleDescriptor(f: Finding, worst: Severity): ReportingDescriptor {
+  const rule = findBuiltinRule(f.ruleId);
+  const severity = rule?.severity ?? worst;
+  const title = rule?.title ?? f.title;
+  // Credentials found in content or files (and leaked ones joined with their cloud state) are
+  // secrets; a cloud check is about a live identity, the gate's check about the scan's own config.
+  const secret = rule ? rule.kind !== 'gate' : f.kind !== 'cloud';
   return {
     id: f.ruleId,
     name: f.ruleId.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
-    shortDescription: { text: f.title },
-    fullDescription: { text: rule?.revoke ? `${f.title}. ${rule.revoke}` : f.title },
-    help: { text: f.remediation?.hint ?? 'Revoke the credential at its provider, then remove it from the source.' },
-    defaultConfiguration: { level: LEVEL[f.severity] },
-    properties: { tags: ['security', 'secret', ...f.nhi], 'security-severity': SECURITY_SEVERITY[f.severity] },
+    shortDescription: { text: title },
+    fullDescription: { text: rule?.revoke ? `${title}. ${rule.revoke}` : title },
+    help: { text: rule?.revoke ?? f.remediation?.hint ?? DEFAULT_HELP },
+    defaultConfiguration: { level: LEVEL[severity] },
+    properties: { tags: ['security', ...(secret ? ['secret'] : []), ...(rule?.nhi ?? f.nhi)], 'security-severity': SECURITY_SEVERITY[severity] },
   };
 }
 
@@ -64,12 +78,17 @@ function result(f: Finding, ruleIndex: number): Result {
 }
 
 export function toSarif(report: Report): Log {
+  const worst = new Map<string, Severity>();
+  for (const f of report.findings) {
+    const w = worst.get(f.ruleId);
+    if (!w || severityRank(f.severity) > severityRank(w)) worst.set(f.ruleId, f.severity);
+  }
   const rules: ReportingDescriptor[] = [];
   const index = new Map<string, number>();
   for (const f of report.findings) {
     if (!index.has(f.ruleId)) {
       index.set(f.ruleId, rules.length);
-      rules.push(ruleDescriptor(f));
+      rules.push(ruleDescriptor(f, worst.get(f.ruleId)!));
     }
   }
   return {
@@ -82,7 +101,7 @@ export function toSarif(report: Report): Log {
             name: 'nhiscan',
             version: report.version,
             semanticVersion: report.version,
-            informationUri: 'https://www.npmjs.com/package/nhiscan',
+            // No informationUri: nhiscan has no public page yet, and a link to a 404 is worse than none.
             rules,
           },
         },
