@@ -394,3 +394,15 @@ describe('rule metadata', () => {
     }
   });
 });
+
+describe('GitHub Actions workflows (read by lines first: parsed only when that finds a candidate)', () => {
+  const path = '.github/workflows/release.yml';
+  it('finds a literal token in a workflow env block, with its full key path', () => {
+    const token = ['Zp9', 'wQ4rT7', 'yU2iO5pA8sD'].join('');
+    const text = `name: release\non:\n  push:\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    env:\n      DEPLOY_TOKEN: ${token}\n    steps:\n      - run: make\n`;
+    one(text, path, 'config-token', token, 'jobs.publish.env.DEPLOY_TOKEN');
+  });
+  it('is quiet on secrets references and expressions', () => {
+    none(`jobs:\n  b:\n    env:\n      TOKEN: \${{ secrets.DEPLOY_TOKEN }}\n      GH_TOKEN: \${{ github.token }}\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          token: \${{ secrets.PAT }}\n`, path);
+  });
+});
