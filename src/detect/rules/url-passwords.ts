@@ -7,11 +7,29 @@ import { validateUrlPassword } from '../validators/structured.js';
 // Passwords printed in the Redis and Docker image documentation, copied into countless examples.
 const DOCUMENTED = new Set(['foobared', 'mypassword', 'yourpassword', 'redispassword', 'pass123']);
 
+/**
+ * The test vectors of URL parsers (curl's test suite: `imap://user:pass;word@host`,
+ * `http://:emptyuser@host`, `p4ssw0rd`) are words, the word "password" in leetspeak, or a word
+ * followed by IMAP's `;AUTH=` options: none is a leaked password.
+ */
+function testVectorPassword(password: string): string | null {
+  const bare = password.split(';')[0]!;
+  const plain = bare.toLowerCase().replace(/[4@]/g, 'a').replace(/0/g, 'o').replace(/3/g, 'e').replace(/[1!]/g, 'i').replace(/[5$]/g, 's');
+  if (/pass|secret|^pw$|^pwd$/.test(plain)) return 'the word "password", spelled some way';
+  if (/^[a-z]{1,12}$/.test(bare)) return 'a lower-case word';
+  return null;
+}
+
+function validateServiceUrl(password: string, ctx: Pick<MatchContext, 'groups'>): Validation {
+  const vector = testVectorPassword(password);
+  return vector ? { valid: false, reason: vector } : validateUrlPassword(password, ctx);
+}
+
 function validateNoUser(password: string, ctx: Pick<MatchContext, 'groups'>): Validation {
   if (DOCUMENTED.has(password.toLowerCase())) return { valid: false, reason: 'documentation example password' };
   // "http://:8080@proxy": a port written in the wrong place, not a password.
   if (/^[0-9]{1,5}$/.test(password)) return { valid: false, reason: 'a port number' };
-  return validateUrlPassword(password, ctx);
+  return validateServiceUrl(password, ctx);
 }
 
 export const urlPasswordRules = defineRules([
@@ -39,6 +57,8 @@ export const urlPasswordRules = defineRules([
         'REDIS_URL=redis://:pw@cache:6379/0',
         'see http://:8080@proxy for the port syntax',
         'DATABASE_URL=sqlite://:memory:',
+        // near miss: a URL parser's test vector, a word where the password goes
+        '{ "http://:emptyuser@host/", "http://host/" },',
       ],
     },
   },
@@ -51,7 +71,7 @@ export const urlPasswordRules = defineRules([
     // The lookbehind keeps "xsmtp://" from matching as "smtp://".
     pattern:
       /(?<![A-Za-z0-9+.-])(?<scheme>smtps?|imaps?|pop3s?|sftp|ftps|ssh|ldaps?|mqtts?|nats|kafka|memcached|couchdb|neo4j(?:\+s{1,2}c?)?|bolt|clickhouse|influxdb|rsync|svn(?:\+ssh)?|git\+ssh):\/\/(?<user>[^\s:/@'"`]{1,128}):(?<secret>[^\s:/@'"`]{3,256})@(?<host>[A-Za-z0-9.-]{1,253})/i,
-    validate: validateUrlPassword,
+    validate: validateServiceUrl,
     revoke: 'Change the account password on that service and read the URL from a secret store.',
     examples: {
       positive: [
@@ -61,6 +81,9 @@ export const urlPasswordRules = defineRules([
         { text: 'LDAP_URI=ldaps://cn=admin:YBA6MbYexkjAMM@ldap.corp-internal.net', secret: 'YBA6MbYexkjAMM' },
       ],
       negative: [
+        // near misses: curl's URL-parser test vectors (a word and IMAP options, "password" in leetspeak)
+        '{"imap://user:pass;word@host/file",',
+        '"imaps://user:p4ssw0rd;updated@host/",',
         'EMAIL_URL=smtp://user:password@localhost:25',
         'EMAIL_URL=smtp://mailer:${SMTP_PASSWORD}@smtp.corp.net:587',
         'git clone ssh://git@github.com/org/repo.git',
