@@ -183,7 +183,7 @@ export class Matcher {
     const mayHoldEncoded = runs.length > 0 || (this.decodeDepth > 0 && bytes.includes(0x25 /* % */));
     // Config files (by path, or by a sniff of their first bytes) are also read by structure.
     const structured =
-      this.structured.size > 0 && path !== '' && isStructuredCandidate(path, Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 512)).toString('latin1'));
+      this.structured.size > 0 && path !== '' && isStructuredCandidate(path, () => Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 512)).toString('latin1'));
     if (candidates.length === 0 && !mayHoldEncoded && !structured) return { matches: [], allowed: 0 };
     const text = typeof input === 'string' ? input : decodeText(input);
     // Keyword hits are byte offsets: they are character offsets only in ASCII text.

@@ -33,7 +33,7 @@ export interface StructuredHit {
 export const MAX_STRUCTURED_CHARS = 2 * 1024 * 1024;
 
 /** Cheap: by path (and a sniff of the first bytes): is this worth parsing? Called for every text. */
-export function isStructuredCandidate(path: string, head: string): boolean {
+export function isStructuredCandidate(path: string, head: string | (() => string)): boolean {
   return classify(path, head) !== null;
 }
 
@@ -169,7 +169,7 @@ function judge(pair: Pair, ctx: FileContext): StructuredHit | null {
 /** Never throws. start/end are UTF-16 offsets of the secret in `text` (see StructuredHit.secret for decoded ones). */
 export function scanStructured(text: string, path: string): StructuredHit[] {
   if (text.length > MAX_STRUCTURED_CHARS) return [];
-  const ctx = classify(path, text.slice(0, 512));
+  const ctx = classify(path, () => text.slice(0, 512));
   if (!ctx || !MAY_HOLD.test(text)) return [];
   // GitHub Actions workflows are most of the YAML in a history (2,735 versions, 53 MB and 9.3 s of
   // parsing on curl's), and their credentials are `${{ secrets.X }}` references: one is parsed only

@@ -18,7 +18,28 @@ export interface KeyVerdict {
 }
 
 /** `DB_PASSWORD` → [db, password]; `sshPassphrase` → [ssh, passphrase]; `secret_key_base` → [secret, key, base]. */
+/**
+ * Key names repeat across a history's thousands of versions of the same files: both judgements of
+ * a key are remembered (they were 5% of a curl scan, most of it the same few hundred names).
+ */
+const wordsCache = new Map<string, string[]>();
+const keyCache = new Map<string, KeyVerdict | null>();
+const CACHE_MAX = 16_384;
+
+function remember<V>(cache: Map<string, V>, key: string, make: (k: string) => V): V {
+  const hit = cache.get(key);
+  if (hit !== undefined || cache.has(key)) return hit as V;
+  if (cache.size >= CACHE_MAX) cache.clear();
+  const v = make(key);
+  cache.set(key, v);
+  return v;
+}
+
 export function words(key: string): string[] {
+  return remember(wordsCache, key, splitWords);
+}
+
+function splitWords(key: string): string[] {
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
@@ -64,7 +85,11 @@ const SECRET_KEY_PREV = new Set(['secret', 'private', 'signing', 'encryption', '
 const API_KEY_PREV = new Set(['api', 'access', 'auth']);
 
 export function judgeKey(key: string): KeyVerdict | null {
-  const w = words(key);
+  return remember(keyCache, key, judgeKeyOnce);
+}
+
+function judgeKeyOnce(key: string): KeyVerdict | null {
+  const w = [...words(key)]; // a copy: the cached list is shared
   while (w.length > 1 && QUALIFIER.has(w[w.length - 1]!)) w.pop();
   const last = w[w.length - 1];
   if (!last || w.some((x) => NOT_AUTH.has(x))) return null;
