@@ -238,7 +238,7 @@ export class Matcher {
       at += part.length + 1;
     }
     const text = parts.join('\n');
-    const candidates = this.prefilter.candidates(Buffer.from(text, 'latin1')).filter((r) => !isGenericRule(this.rules[r]!));
+    const candidates = this.prefilter.candidates(Buffer.from(text, 'latin1')).filter((r) => !offInBinary(this.rules[r]!));
     const result = this.scanText(text, candidates, path);
     for (const m of result.matches) {
       // Back from the joined text to the file's bytes: find the run the match started in.
@@ -478,8 +478,8 @@ export function printableRuns(data: Uint8Array): number[] {
  */
 const CONTEXT_PROVIDERS = new Set(['generic', 'netrc', 'database', 'git', 'kubernetes', 'http', 'url', 'ftp', 'unix', 'mail', 's3cmd', 'jetbrains', 'django', 'rails', 'laravel', 'symfony', 'wordpress']);
 
-function isGenericRule(rule: Rule): boolean {
-  return rule.id.startsWith('generic-') || Boolean(rule.structured) || Boolean(rule.paths) || Boolean(rule.keywordsAreContext) || CONTEXT_PROVIDERS.has(rule.provider);
+function offInBinary(rule: Rule): boolean {
+  return isGeneric(rule) || Boolean(rule.structured) || Boolean(rule.paths) || Boolean(rule.keywordsAreContext) || CONTEXT_PROVIDERS.has(rule.provider);
 }
 
 /** A span a rule settled, and whether that rule was a generic one (the structured stage may take it over). */

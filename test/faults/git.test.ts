@@ -369,7 +369,7 @@ describe("a range is gated by its base's config and baseline (item 12)", () => {
     expect(report(run).findings.map((f) => f.ruleId).sort()).toEqual(['github-personal-access-token', 'nhiscan-config-changed']);
 
     const after = r.head();
-    r.commit('tweak config only', { '.nhiscan.toml': '[rules]\ndisable = ["github-pat"]\n' });
+    r.commit('tweak config only', { '.nhiscan.toml': '[rules]\ndisable = ["jwt"]\n' });
     expectContract(await cli(['scan', r.dir, '--since', after, '--fail-on', 'medium', '-f', 'json']), { code: 1 });
     expectContract(await cli(['scan', r.dir, '--since', after, '--fail-on', 'high', '-f', 'json']), { code: 0 });
   });
