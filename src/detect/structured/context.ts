@@ -103,29 +103,33 @@ function sniff(head: string): Format | null {
 
 /**
  * Decisions by path alone, remembered: a history names the same few thousand paths for its hundred
- * thousand blobs, and this runs for every one of them (it was 3% of a curl scan). Paths whose
- * format a sniff of the content decides are not remembered. Cleared when it grows past CACHE_MAX.
+ * thousand blobs, and this runs for every one of them (it was 3% of a curl scan). A path whose
+ * format only a sniff of the content decides (no extension) is remembered as the tier it gets
+ * then, and sniffed each time: curl's history holds 19,741 versions of such files.
+ * Cleared when it grows past CACHE_MAX.
  */
-const byPath = new Map<string, FileContext | null>();
+const byPath = new Map<string, FileContext | SniffLater | null>();
 const CACHE_MAX = 65_536;
+
+interface SniffLater {
+  sniff: true;
+  tier: Tier;
+}
 
 /** Which reader and tier a path gets, or null when the stage does not read it. */
 export function classify(path: string, head: string | (() => string)): FileContext | null {
-  const known = byPath.get(path);
-  if (known !== undefined) return known;
-  let sniffed = false;
-  const ctx = decide(path, () => {
-    sniffed = true;
-    return typeof head === 'string' ? head : head();
-  });
-  if (!sniffed) {
+  let known = byPath.get(path);
+  if (known === undefined) {
+    known = decide(path);
     if (byPath.size >= CACHE_MAX) byPath.clear();
-    byPath.set(path, ctx);
+    byPath.set(path, known);
   }
-  return ctx;
+  if (known === null || !('sniff' in known)) return known;
+  const format = sniff(typeof head === 'string' ? head : head());
+  return format ? { format, tier: known.tier } : null;
 }
 
-function decide(path: string, head: () => string): FileContext | null {
+function decide(path: string): FileContext | SniffLater | null {
   const p = path.replace(/\\/g, '/').toLowerCase();
   const base = p.slice(p.lastIndexOf('/') + 1);
   if (!base || NEVER.has(base) || NEVER_NAME.test(base) || NEVER_DIR.test(p)) return null;
@@ -154,7 +158,7 @@ function decide(path: string, head: () => string): FileContext | null {
     const credentialFormat = format === 'env' || format === 'properties' || ext === 'ini' || ext === 'tfvars';
     if (credentialFormat || DEPLOY_NAME.test(base) || DEPLOY_DIR.test(p)) tier = 'credential';
   } else if (!ext) {
-    format = sniff(head());
+    return { sniff: true, tier: strict ? 'strict' : tier };
   }
   if (!format) return null;
   if (strict) tier = 'strict';

@@ -3,7 +3,7 @@ import { CRYPT_HASH, judgeKey, judgeValue, words } from './judge.js';
 import { parseJson } from './json.js';
 import { readEnv, readIni, readJsonLoose, readLoose, readProperties, readSpace, readXmlLoose } from './lines.js';
 import { pairsOf } from './tree.js';
-import type { FileContext, Pair } from './types.js';
+import type { FileContext, Pair, Tier } from './types.js';
 import { parseXml } from './xml.js';
 import { parseYaml } from './yaml.js';
 
@@ -48,7 +48,111 @@ const MAY_HOLD = /pass|pwd|secret|token|key|auth|salt|credential|bearer|cookie|d
 const KEY_POSITION = /(?:pass|pwd|secret|token|key|auth|salt|credential|bearer|cookie|dockerc|\bpw)[\w.-]{0,40}["']?\s{0,4}[:=>]|(?:name|key)["']?\s{0,4}[:=]\s{0,4}["']?[\w.-]{0,40}(?:pass|pwd|secret|token|key|auth|salt|credential)/i;
 const MAX_YAML_PARSE = 256 * 1024;
 
-function read(text: string, ctx: FileContext): Pair[] {
+/** KEY_POSITION over a list of credential words, for every match in a text. */
+function keyPositions(w: string): { all: RegExp; named: RegExp } {
+  const named = `(?:name|key)["']?\\s{0,4}[:=]\\s{0,4}["']?[\\w.-]{0,40}(?:${w})`;
+  return { all: new RegExp(`(?:${w}|\\bpw)[\\w.-]{0,40}["']?\\s{0,4}[:=>]|${named}`, 'gi'), named: new RegExp(named, 'iy') };
+}
+/**
+ * Every credential word, and only those of a strong name (judgeKey): in strict files (tests,
+ * examples) a weak name (`cookie`, `salt`, `credential`, bare `auth`) never makes a hit, and
+ * curl's 19,741 test-case versions are full of `Set-Cookie:` and `Authorization:`.
+ */
+const ANY_KEY = keyPositions('pass|pwd|secret|token|key|auth|salt|credential|bearer|cookie|dockerc');
+const STRONG_KEY = keyPositions('pass|pwd|secret|token|key|oauth|dockerc');
+const CREDENTIAL_WORD = /pass|pwd|secret|token|key|auth|salt|credential|bearer|cookie|dockerc|pw/gi;
+const KEY_CHAR = /[A-Za-z0-9_.$@-]/;
+
+/**
+ * The value written right after a key, as far as one line shows it, or null when it is not on
+ * that line (a nested map, a block scalar, `{`/`[`, Kubernetes' `name:`/`value:` siblings). It may
+ * only err towards a value the judge accepts: a cut never shortens a real value, and whitespace
+ * left in it means the real value holds whitespace too, which the judge always rejects.
+ */
+function valueOnLine(text: string, from: number, xml: boolean): string | null {
+  // Bounded, so a one-line text of a million separators stays linear: the judge rejects values
+  // over 512 characters anyway, and a quote not closed within the bound is "not known".
+  const seg = text.slice(from, from + 640);
+  const eol = seg.indexOf('\n');
+  let v = (eol === -1 ? seg : seg.slice(0, eol)).trim();
+  const q = v[0];
+  if (q === '"' || q === "'") {
+    const close = v.indexOf(q, 1);
+    // Escapes (`\"`, YAML's `''`) make the written value differ from the read one: not known.
+    if (close === -1 || (q === '"' && v.slice(1, close).includes('\\')) || v[close + 1] === q) return null;
+    return v.slice(1, close);
+  }
+  const cut = v.search(xml ? /\s#|<|\s\/\// : /\s#|\s\/\//);
+  if (cut !== -1) v = v.slice(0, cut).trim();
+  v = v.replace(/,$/, '');
+  return v === '' || /^[{[|>&*!]/.test(v) ? null : v;
+}
+
+/** Could a pair under `key` with this value (null: not known) be a hit of judge() in this tier? */
+function couldHit(key: string, value: string | null, tier: Tier): boolean {
+  const verdict = judgeKey(key);
+  if (!verdict) return false;
+  if (value !== null) return judgeValue(value, key, verdict, tier);
+  // judgeValue: outside credential files a bare `key` never counts, and in strict files nor a weak name.
+  if (key.toLowerCase() === 'key' && tier !== 'credential') return false;
+  return verdict.strong || tier !== 'strict';
+}
+
+/**
+ * Before a tree parser runs (they read 1 to 50 MB/s): could any key the text puts in key position,
+ * with the value written after it, be a hit of judge()? Every hit has such a key: its last key,
+ * the parent of a host key (composer's `github-oauth: {…}`: a value not on the line), a hash key,
+ * or Docker's `auths`/`.dockerconfigjson`. Most structured files of a history fail here: curl's
+ * test-case XML says `Set-Cookie:` and `Authorization:`, its workflows `persist-credentials: false`.
+ * Tool configs (FileZilla, Docker) are always parsed: their credentials sit under fixed names.
+ * One regex over the text beat finding each word with indexOf first (1.35 to 1.5 times faster on
+ * curl's YAML and XML): `name` and `key`, which start the second alternative, are everywhere.
+ * Exported for its tests, which hold it to never losing a hit (test/structured-gate.test.ts).
+ */
+export function mayHoldCredentialKey(text: string, ctx: FileContext): boolean {
+  // Docker's `auths.<registry>.auth` is judged by its place, not its name (also nested in a value).
+  if (ctx.tool || text.includes('auths')) return true;
+  const { all, named: namedKey } = ctx.tier === 'strict' ? STRONG_KEY : ANY_KEY;
+  all.lastIndex = 0;
+  for (let m = all.exec(text); m !== null; m = all.exec(text)) {
+    if (keyCouldHit(text, m[0], m.index, ctx)) return true;
+    // At `key="DbPassword"` the first alternative matches `key=` and wins: try the second there too.
+    namedKey.lastIndex = m.index;
+    const named = /^(?:name|key)/i.test(m[0]) ? namedKey.exec(text) : null;
+    if (named && keyCouldHit(text, named[0], m.index, ctx)) return true;
+  }
+  return false;
+}
+
+/** One KEY_POSITION match `m0` at `index`: could the key it holds, with its value, be a hit? */
+function keyCouldHit(text: string, m0: string, index: number, ctx: FileContext): boolean {
+  // The key holding the last credential word of the match (`DB_PASSWORD:`, `name: "db.password"`).
+  let word = -1;
+  CREDENTIAL_WORD.lastIndex = 0;
+  for (let w = CREDENTIAL_WORD.exec(m0); w !== null; w = CREDENTIAL_WORD.exec(m0)) word = index + w.index;
+  if (word < 0) return false;
+  // Keys are bounded like values: a longer one is still judged by its last words.
+  let a = word;
+  let b = word;
+  while (a > 0 && word - a < 256 && KEY_CHAR.test(text[a - 1]!)) a--;
+  while (b < text.length && b - word < 256 && KEY_CHAR.test(text[b]!)) b++;
+  const key = text.slice(a, b);
+  if (/dockerc/i.test(key)) return true;
+  // The first alternative ends at the key's separator; in the second the name is a value itself.
+  const sep = m0.endsWith('>') || m0.endsWith(':') || m0.endsWith('=');
+  let after = index + m0.length;
+  // `:=` and `=>` are one separator.
+  if ((m0.endsWith(':') && text[after] === '=') || (m0.endsWith('=') && text[after] === '>')) after++;
+  const value = sep && b <= after ? valueOnLine(text, after, ctx.format === 'xml') : null;
+  if (ctx.tier !== 'strict' && words(key).some((w) => /hash|digest|crypt/.test(w)) && (value === null || CRYPT_HASH.test(value))) return true;
+  const last = key.slice(key.lastIndexOf('.') + 1);
+  return couldHit(key, value, ctx.tier) || (last !== key && last !== '' && couldHit(last, value, ctx.tier));
+}
+
+/** `gate`: false only in tests, which hold the gate to never losing a hit of the ungated reading. */
+function read(text: string, ctx: FileContext, gate = true): Pair[] {
+  const tree = ctx.format === 'yaml' || ctx.format === 'json' || ctx.format === 'xml';
+  if (tree && gate && !mayHoldCredentialKey(text, ctx)) return [];
   switch (ctx.format) {
     case 'env':
       return readEnv(text);
@@ -61,18 +165,15 @@ function read(text: string, ctx: FileContext): Pair[] {
     case 'space':
       return readSpace(text);
     case 'yaml': {
-      if (!KEY_POSITION.test(text)) return [];
       // Hostile nesting (`[[[[…`) costs the parser seconds: such text is read by lines.
       const tree = text.length <= MAX_YAML_PARSE && !/[[{]{64}/.test(text) ? parseYaml(text) : null;
       return tree ? pairsOf(tree) : readLoose(text);
     }
     case 'json': {
-      if (!KEY_POSITION.test(text)) return [];
       const tree = parseJson(text);
       return tree ? pairsOf(tree) : readJsonLoose(text);
     }
     case 'xml':
-      if (!KEY_POSITION.test(text)) return [];
       return parseXml(text) ?? readXmlLoose(text);
   }
 }
@@ -168,14 +269,23 @@ function judge(pair: Pair, ctx: FileContext): StructuredHit | null {
 
 /** Never throws. start/end are UTF-16 offsets of the secret in `text` (see StructuredHit.secret for decoded ones). */
 export function scanStructured(text: string, path: string): StructuredHit[] {
+  return scan(text, path, true);
+}
+
+/** For tests only: the stage without its key gate before the tree parsers (see mayHoldCredentialKey). */
+export function scanStructuredUngated(text: string, path: string): StructuredHit[] {
+  return scan(text, path, false);
+}
+
+function scan(text: string, path: string, gate: boolean): StructuredHit[] {
   if (text.length > MAX_STRUCTURED_CHARS) return [];
   const ctx = classify(path, () => text.slice(0, 512));
   if (!ctx || !MAY_HOLD.test(text)) return [];
   // GitHub Actions workflows are most of the YAML in a history (2,735 versions, 53 MB and 9.3 s of
   // parsing on curl's), and their credentials are `${{ secrets.X }}` references: one is parsed only
   // when reading it by lines finds a candidate (plain `key: value` lines, which is all they hold).
-  if (WORKFLOW.test(path) && judged(readLoose(text), ctx).length === 0) return [];
-  return judged(read(text, ctx), ctx);
+  if (WORKFLOW.test(path) && ((gate && !mayHoldCredentialKey(text, ctx)) || judged(readLoose(text), ctx).length === 0)) return [];
+  return judged(read(text, ctx, gate), ctx);
 }
 
 const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
