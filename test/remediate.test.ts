@@ -19,6 +19,7 @@ import { UsageError } from '../src/errors.js';
 import { finishSteps, reportKeys, revokeKeySteps, revokeSessionsPolicy, rotateKeyPlan, type RemediationEnv, type StoreTarget } from '../src/remediate/access-keys.js';
 import { appendAudit, readAudit } from '../src/remediate/audit-log.js';
 import { executePlan, StepFailed, type RunContext } from '../src/remediate/plan.js';
+import { AWS_KEY_FIX, fillKeyId } from '../src/detect/fix-hints.js';
 import { rotateSecretSteps } from '../src/remediate/secrets.js';
 
 const iam = mockClient(IAMClient);
@@ -341,5 +342,42 @@ describe('fault states (issue 9): what is printed matches what is known', () => 
     await appendAudit(log, { ...base, action: 'deactivate-access-key', result: 'ok' });
     await appendAudit(log, { ...base, action: 'delete-access-key', result: 'intent' });
     expect((await readAudit(log)).map((e) => `${e.result} ${e.action}`)).toEqual(['ok deactivate-access-key', 'intent delete-access-key']);
+  });
+});
+
+describe('issue 12: rotate after revoke, recent use, the scan hint', () => {
+  it('an inactive (revoked) key: create, store, verify; no deactivate step; the old key stays Inactive', async () => {
+    keys([{ id: OLD, status: 'Inactive' }]);
+    const plan = await rotateKeyPlan(env(), OLD, { user: USER, store: fileStore(), deactivateOld: false });
+    expect(plan.steps.map((s) => s.action)).toEqual(['create-access-key', 'verify-access-key']);
+    expect(await executePlan('rotate', plan.steps, ctx())).toBe('done');
+    expect(iam.commandCalls(UpdateAccessKeyCommand)).toHaveLength(0);
+    expect(plan.next().join('\n')).toMatch(new RegExp(`nhiscan rotate finish ${OLD} --user ${USER}`));
+  });
+
+  it('an inactive key beside another active key in use: refused, pointing at finish (no slot, nothing to create)', async () => {
+    keys([{ id: OLD, status: 'Inactive' }, { id: NEW, created: '2025-01-01T00:00:00Z' }]);
+    iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: USER, AccessKeyLastUsed: { LastUsedDate: new Date('2025-06-01T00:00:00Z'), ServiceName: 's3', Region: 'us-east-1' } });
+    await expect(rotateKeyPlan(env(), OLD, { user: USER, store: fileStore(), deactivateOld: false })).rejects.toThrow(/already has another active key .* rotate finish/);
+  });
+
+  it('a key used an hour ago: the typed confirmation decides; a wrong word changes nothing', async () => {
+    keys([{ id: OLD }]);
+    iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: USER, AccessKeyLastUsed: { LastUsedDate: new Date(Date.now() - 3_600_000), ServiceName: 's3', Region: 'us-east-1' } });
+    const steps = await revokeKeySteps(env(), OLD, { user: USER, delete: false, force: false });
+    expect(steps[0]!.recentUse).toMatch(/was used 60 min ago by s3 in us-east-1, within the last 24 h/);
+    const asked: string[] = [];
+    const wrong = await executePlan('revoke', steps, ctx({ yes: false, interactive: true, confirmTyped: async (q, word) => (asked.push(`${q}|${word}`), false) }));
+    expect(wrong).toBe('declined');
+    expect(asked[0]).toMatch(new RegExp(`Type ${OLD} to go ahead anyway:\\|${OLD}$`));
+    expect(iam.commandCalls(UpdateAccessKeyCommand)).toHaveLength(0);
+    expect(await executePlan('revoke', steps, ctx({ yes: false, interactive: true, confirmTyped: async () => true }))).toBe('done');
+    expect(iam.commandCalls(UpdateAccessKeyCommand)).toHaveLength(1);
+  });
+
+  it('the scan hint names the key id it printed, and never fills in something that is not a key id', () => {
+    expect(fillKeyId(AWS_KEY_FIX, OLD)).toBe(`nhiscan revoke access-key ${OLD} (deactivate now; the owner is looked up), then nhiscan rotate access-key ${OLD} (a new key, stored and verified; the old one stays Inactive), then, once the new key is deployed, nhiscan rotate finish ${OLD}`);
+    expect(fillKeyId(AWS_KEY_FIX, 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).not.toContain('wJalr');
+    expect(fillKeyId(AWS_KEY_FIX, undefined)).toMatch(/KEYID: the access key id that goes with this secret/);
   });
 });

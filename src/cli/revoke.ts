@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { ProviderError, UsageError } from '../errors.js';
 import { safeMessage } from '../safe-message.js';
-import { auditReportKeys, revokeKeySteps, type ReportSkip, revokeSessionsPolicy } from '../remediate/access-keys.js';
+import { auditReportKeys, checkIds, nextAfterRevoke, revokeDeleteCommand, resolveUser, revokeKeySteps, type ReportSkip, revokeSessionsPolicy } from '../remediate/access-keys.js';
 import { putRolePolicy } from '../cloud/aws/mutate.js';
 import { executePlan, type Step } from '../remediate/plan.js';
 import { withGlobalOptions } from './common.js';
@@ -16,7 +16,7 @@ export function revokeCommand(setExit: (code: number) => void): Command {
     .argument('[keyId]', 'the access key id')
     .option('--user <name>', 'the owning user (default: looked up with GetAccessKeyLastUsed)')
     .option('--delete', 'delete the key (only when inactive, unless --force)')
-    .option('--force', 'delete even an active key')
+    .option('--force', 'delete even an active key; act on a key used in the last --recent-use-hours without the typed confirmation')
     .option('--from-report <file>', 'revoke every key a saved `nhiscan audit -f json` report marks')
     .option('--only <which>', 'with --from-report: leaked-active, leaked-inactive or leaked (default)');
   addRemediationOptions(key);
@@ -26,6 +26,7 @@ export function revokeCommand(setExit: (code: number) => void): Command {
     if (keyId && flags.fromReport) throw new UsageError('give a key id or --from-report, not both');
     let targets: Array<{ keyId: string; user?: string }>;
     let skipped: ReportSkip[] = [];
+    let reportAccount: string | null = null;
     if (flags.fromReport) {
       let text: string;
       try {
@@ -36,21 +37,52 @@ export function revokeCommand(setExit: (code: number) => void): Command {
         if (typeof code !== 'string') throw err;
         throw new UsageError(`cannot read ${flags.fromReport}: ${code}`);
       }
-      ({ targets, skipped } = auditReportKeys(text, flags.only, flags.fromReport));
+      ({ targets, skipped, account: reportAccount } = auditReportKeys(text, flags.only, flags.fromReport));
     } else {
+      // Before any AWS call: a pasted secret must not be sent anywhere, not even in the setup's calls.
+      checkIds(keyId!, flags.user);
       targets = [{ keyId: keyId!, ...(flags.user ? { user: flags.user } : {}) }];
     }
     const { env, ctx } = await remediationSetup(flags);
+    if (flags.fromReport) {
+      // Refused before any call about its keys: in another account they would fail half-way ("user cannot be found").
+      if (!reportAccount) throw new UsageError(`${flags.fromReport} does not say which AWS account it read, so nhiscan cannot check it is this one; re-run nhiscan audit -f json and give that report`);
+      if (!env.account) throw new ProviderError('sts:GetCallerIdentity did not name the account of these credentials, so the report cannot be checked against it; nothing was changed');
+      if (reportAccount !== env.account) throw new UsageError(`${flags.fromReport} is a report of account ${reportAccount}, but these credentials are in account ${env.account}; use credentials of ${reportAccount} (--profile), or a report of this account; nothing was changed`);
+    }
     const steps: Step[] = [];
-    for (const t of targets) steps.push(...(await revokeKeySteps(env, t.keyId, { ...(t.user ? { user: t.user } : {}), delete: Boolean(flags.delete), force: Boolean(flags.force) })));
+    // Keys with nothing to do, said out loud: a count line that does not match the steps hides a key.
+    const noted: ReportSkip[] = [];
+    const acted: Array<{ keyId: string; user: string; otherActive: string | null }> = [];
+    for (const t of targets) {
+      let planned: Step[];
+      let user: string;
+      let otherActive: string | null = null;
+      try {
+        user = await resolveUser(env, t.keyId, t.user);
+        planned = await revokeKeySteps(env, t.keyId, { user, delete: Boolean(flags.delete), force: Boolean(flags.force), seen: (keys) => (otherActive = keys.find((k) => k.id !== t.keyId && k.status === 'Active')?.id ?? null) });
+      } catch (err) {
+        // From a report, a key that is no longer there (or not this user's) is listed, not fatal: the others still get revoked.
+        if (!(err instanceof UsageError) || !flags.fromReport) throw err;
+        skipped.push({ what: t.keyId, why: err.message });
+        continue;
+      }
+      if (planned.length === 0) noted.push({ what: `${t.keyId} (${user})`, why: `already Inactive, nothing to do (to delete it: ${revokeDeleteCommand(env, t.keyId, user)})` });
+      else acted.push({ keyId: t.keyId, user, otherActive });
+      steps.push(...planned);
+    }
     // What the report asks for but cannot be done is shown with the plan, and makes the run exit 3.
+    for (const s of noted) ctx.out(`  skipped: ${s.what}: ${s.why}`);
     for (const s of skipped) ctx.out(`  skipped: ${s.what}: ${s.why}`);
-    const outcome = await executePlan(flags.fromReport ? `revoke ${targets.length} key(s) from ${flags.fromReport}` : `revoke ${keyId}`, steps, ctx);
+    const title = flags.fromReport
+      ? `revoke ${acted.length} key(s) from ${flags.fromReport}${noted.length + skipped.length ? ` (${noted.length + skipped.length} skipped, listed above)` : ''}`
+      : `revoke ${keyId}`;
+    const outcome = await executePlan(title, steps, ctx);
     if (skipped.length && outcome !== 'declined') {
       const first = skipped[0]!;
       throw new ProviderError(`incomplete: ${skipped.length} finding(s) of ${flags.fromReport} could not be acted on: ${first.what}: ${first.why}${outcome === 'done' ? '; the rest was done' : ''}`);
     }
-    if (outcome === 'done' && !flags.delete) ctx.out('Next: rotate what still needs access (nhiscan rotate access-key KEYID --user USER), then delete with --delete.');
+    if ((outcome === 'done' || outcome === 'dry-run') && !flags.delete) for (const a of acted) for (const line of nextAfterRevoke(env, a.keyId, a.user, a.otherActive)) ctx.out(`Next: ${line}`);
     setExit(0);
   });
 

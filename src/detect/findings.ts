@@ -7,6 +7,7 @@ import type { FileRule } from './file-rule.js';
 import { fingerprint, redact } from './fingerprint.js';
 import type { RawMatch } from './matcher.js';
 import { attachRawSecret, markRedacted } from '../report/mask.js';
+import { fillKeyId } from './fix-hints.js';
 
 const MAX_LOCATIONS = 20;
 
@@ -143,7 +144,7 @@ export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: Bu
       ...(match.identifier ? { identifier: match.identifier } : {}),
       ...(match.account ? { account: match.account } : {}),
       ...(match.decoded ? { decoded: match.decoded } : {}),
-      ...(rule.revoke ? { remediation: { hint: rule.revoke } } : {}),
+      ...(rule.revoke ? { remediation: { hint: fillKeyId(rule.revoke, match.identifier) } } : {}),
       ...common,
     };
     // The same value can sit in the commit message, the author, a path or another finding: the

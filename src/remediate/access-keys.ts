@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
-import { access, open, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, mkdir, open, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { AwsClients, AwsTimeouts } from '../cloud/aws/clients.js';
 import { describeAwsError } from '../cloud/aws/errors.js';
 import {
@@ -14,6 +14,7 @@ import {
   setKeyStatus,
   storeKeyInSecret,
   type KeyMeta,
+  type KeyUse,
   type NewKey,
 } from '../cloud/aws/mutate.js';
 import { OutputError, ProviderError, UsageError } from '../errors.js';
@@ -21,7 +22,21 @@ import { defaultAuditLog, readAuditFile, skippedWarning } from './audit-log.js';
 import { rejected, StepError, type Journal, type Step } from './plan.js';
 
 /** `print` writes the key to stdout and resolves only once the bytes reached the OS. */
-export type StoreTarget = { kind: 'secret'; id: string; force?: boolean } | { kind: 'file'; path: string; force: boolean } | { kind: 'print'; write: (text: string) => Promise<void> };
+export type StoreTarget =
+  | { kind: 'secret'; id: string; force?: boolean }
+  /** `isDefault`: no store was named, so the file is defaultKeyFile() and its directory is created (0700). */
+  | { kind: 'file'; path: string; force: boolean; isDefault?: boolean }
+  | { kind: 'print'; write: (text: string) => Promise<void> };
+
+/**
+ * Where `rotate access-key` stores the new key when no store is named: a 0600 file in a 0700
+ * directory of the user's own, named after the key it replaces so that a re-run finds it (and
+ * resumes) instead of creating another. Never the working directory: that is often the very
+ * repository the old key leaked from.
+ */
+export function defaultKeyFile(oldKeyId: string, home: string): string {
+  return join(home, '.nhiscan', 'keys', `replaces-${oldKeyId}.json`);
+}
 
 export interface RemediationEnv {
   clients: AwsClients;
@@ -38,6 +53,43 @@ export interface RemediationEnv {
   verifyBudgetMs?: number;
   /** Warnings (e.g. torn audit log lines) go here; the CLI sends them to stderr. */
   warn?: (line: string) => void;
+  /** A key used within this many hours is not deactivated or deleted without --force or a typed confirmation (default 24; 0: never asks). */
+  recentUseHours?: number;
+  /** The account the credentials are in (GetCallerIdentity), to refuse a report of another account. */
+  account?: string | null;
+}
+
+/** "3 h ago", "2 days ago": how long ago a key was last used, for the plan. */
+export function ago(iso: string, now = Date.now()): string {
+  const mins = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
+  if (mins < 90) return `${mins} min ago`;
+  const hours = Math.round(mins / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}
+
+/** A key's last use, read-only, while planning (not found: the key vanished, the user's input). */
+async function useOf(env: RemediationEnv, keyId: string): Promise<KeyUse> {
+  return lookup('GetAccessKeyLastUsed', () => keyLastUsed(env.clients, keyId), () => `${keyId} is not an access key in this account (IAM knows no such key id)`);
+}
+
+/**
+ * The plan's last-use line for a key step and, when it was used within the window, why the step
+ * needs --force or a typed confirmation. `what` is the step's verb ("deactivating", "deleting").
+ */
+function useNote(env: RemediationEnv, keyId: string, use: KeyUse, what: string): Pick<Step, 'lastUse' | 'recentUse' | 'confirmWord'> {
+  if (!use.lastUsed) return { lastUse: `${keyId} last used: never (IAM has no record of its use)` };
+  const where = `${use.service ? ` by ${use.service}` : ''}${use.region ? ` in ${use.region}` : ''}`;
+  const lastUse = `${keyId} last used: ${use.lastUsed} (${ago(use.lastUsed)})${where}`;
+  const hours = env.recentUseHours ?? 24;
+  const recent = hours > 0 && Date.now() - Date.parse(use.lastUsed) < hours * 3_600_000;
+  if (!recent) return { lastUse };
+  return {
+    lastUse,
+    // A leaked key in use may be the attacker, or a workload that breaks: the responder decides.
+    recentUse: `${keyId} was used ${ago(use.lastUsed)}${where}, within the last ${hours} h: ${what} it stops whatever still uses it (a workload, or whoever holds the leaked key)`,
+    confirmWord: keyId,
+  };
 }
 
 /** A read-only AWS call while planning: not found is the user's input (exit 2), anything else exit 3. */
@@ -54,7 +106,7 @@ async function lookup<T>(call: string, fn: () => Promise<T>, notFound: () => str
  * Key ids and user names are checked before they reach a message or an API call: a secret access
  * key pasted in place of its id must not be echoed (nor sent anywhere).
  */
-function checkIds(keyId: string, user: string | undefined): void {
+export function checkIds(keyId: string, user: string | undefined): void {
   if (/^ASIA[A-Z0-9]{16}$/.test(keyId)) throw new UsageError(`${keyId} is a temporary (STS) key id: it cannot be deactivated; cut off its role's sessions with nhiscan revoke role-sessions ROLE`);
   if (!/^AKIA[A-Z0-9]{16}$/.test(keyId)) throw new UsageError('the key given is not an IAM access key id (AKIA and 16 capitals or digits); if that was a secret access key, give its id instead');
   if (user !== undefined && !/^[\w+=,.@-]{1,64}$/.test(user)) throw new UsageError('the user name given (--user, or from the report) is not an IAM user name (up to 64 letters, digits and +=,.@_-)');
@@ -85,10 +137,13 @@ async function findKey(env: RemediationEnv, user: string, keyId: string): Promis
 const listCmd = (user: string) => `aws iam list-access-keys --user-name ${user}`;
 const unknownOutcome = 'the call got no clear answer';
 
-const deactivateStep = (env: RemediationEnv, user: string, keyId: string): Step => ({
+const deactivateStep = (env: RemediationEnv, user: string, keyId: string, use?: KeyUse): Step => ({
   action: 'deactivate-access-key',
   target: `${user}/${keyId}`,
   describe: `set ${keyId} (${user}) Inactive (reversible: UpdateAccessKey back to Active)`,
+  ...(use ? useNote(env, keyId, use, 'deactivating') : {}),
+  before: () => `${keyId} Active`,
+  after: () => `${keyId} Inactive`,
   state: {
     unchanged: () => `${keyId} unchanged (still Active)`,
     unknown: () => `${keyId} may or may not be Inactive now (${unknownOutcome}): check with ${listCmd(user)}`,
@@ -98,10 +153,13 @@ const deactivateStep = (env: RemediationEnv, user: string, keyId: string): Step 
 });
 
 /** `status` is the key's status when this step runs (a forced delete deactivates first). */
-const deleteStep = (env: RemediationEnv, user: string, keyId: string, why: string, status: KeyMeta['status'], rest = ''): Step => ({
+const deleteStep = (env: RemediationEnv, user: string, keyId: string, why: string, status: KeyMeta['status'], rest = '', use?: KeyUse): Step => ({
   action: 'delete-access-key',
   target: `${user}/${keyId}`,
   describe: `delete ${keyId} (${user}): ${why}`,
+  ...(use ? useNote(env, keyId, use, 'deleting') : {}),
+  before: () => `${keyId} ${status}`,
+  after: () => `${keyId} deleted`,
   state: {
     unchanged: () => `${keyId} not deleted (still ${status})${rest}`,
     unknown: () => `${keyId} may or may not be deleted (${unknownOutcome}): check with ${listCmd(user)}${rest}`,
@@ -111,23 +169,26 @@ const deleteStep = (env: RemediationEnv, user: string, keyId: string, why: strin
 });
 
 /** `nhiscan revoke access-key`: deactivate (reversible), delete only when inactive or forced. */
-export async function revokeKeySteps(env: RemediationEnv, keyId: string, opts: { user?: string; delete: boolean; force: boolean }): Promise<Step[]> {
+export async function revokeKeySteps(env: RemediationEnv, keyId: string, opts: { user?: string; delete: boolean; force: boolean; seen?: (keys: KeyMeta[]) => void }): Promise<Step[]> {
   const user = await resolveUser(env, keyId, opts.user);
-  const { key } = await findKey(env, user, keyId);
+  const { key, keys } = await findKey(env, user, keyId);
+  opts.seen?.(keys);
   const steps: Step[] = [];
+  if (!opts.delete && key.status !== 'Active') return steps;
+  const use = await useOf(env, keyId);
   if (opts.delete) {
     if (key.status === 'Active' && !opts.force) {
       throw new UsageError(`${keyId} is active: deactivate it first (nhiscan revoke access-key ${keyId}), or pass --force to delete it at once`);
     }
-    if (key.status === 'Active') steps.push(deactivateStep(env, user, keyId));
-    steps.push(deleteStep(env, user, keyId, key.status === 'Active' ? 'forced' : 'already inactive', 'Inactive'));
-  } else if (key.status === 'Active') {
-    steps.push(deactivateStep(env, user, keyId));
+    if (key.status === 'Active') steps.push(deactivateStep(env, user, keyId, use));
+    steps.push(deleteStep(env, user, keyId, key.status === 'Active' ? 'forced' : 'already inactive', 'Inactive', '', key.status === 'Active' ? undefined : use));
+  } else {
+    steps.push(deactivateStep(env, user, keyId, use));
   }
   return steps;
 }
 
-type Finding = { kind?: unknown; ruleId?: unknown; credential?: { id?: unknown }; evidence?: { user?: unknown } };
+type Finding = { kind?: unknown; ruleId?: unknown; credential?: { id?: unknown }; evidence?: { user?: unknown }; identity?: { arn?: unknown } };
 
 export interface ReportTarget {
   keyId: string;
@@ -195,14 +256,36 @@ function findingsOf(reportJson: string, source: string): { doc: { tool?: unknown
  * report has no account, so "nothing to do" from it would be a false all-clear. `source` names
  * the file; the parser's own message is never shown (V8 quotes the input, and it may be a secret).
  */
-export function auditReportKeys(reportJson: string, only: string | undefined, source = 'the report'): { targets: ReportTarget[]; skipped: ReportSkip[] } {
+export function auditReportKeys(reportJson: string, only: string | undefined, source = 'the report'): { targets: ReportTarget[]; skipped: ReportSkip[]; account: string | null } {
   const { doc, findings } = findingsOf(reportJson, source);
   if (doc.tool !== 'nhiscan') throw new UsageError(`${source} is not an nhiscan report (its "tool" is not "nhiscan"): give the output of \`nhiscan audit -f json\``);
   // The report's target ends in "aws" or "aws:ACCOUNT" when it read an AWS account.
   if (typeof doc.target !== 'string' || !/(^| \+ )aws(:\d{12})?$/.test(doc.target)) {
     throw new UsageError(`${source} has no AWS account part (is it a \`nhiscan scan\` report?): give the output of \`nhiscan audit -f json\`, which joins leaked keys with the account`);
   }
-  return walkFindings(findings, only);
+  // The account the report read: its target says so ("aws:ACCOUNT"); older reports only in the leak findings' ARNs.
+  const fromTarget = /aws:(\d{12})$/.exec(doc.target)?.[1];
+  const fromArn = findings
+    .map((f) => (f as Finding)?.identity?.arn)
+    .map((arn) => (typeof arn === 'string' ? /^arn:aws[\w-]*:iam::(\d{12}):user\//.exec(arn)?.[1] : undefined))
+    .find(Boolean);
+  return { ...walkFindings(findings, only), account: fromTarget ?? fromArn ?? null };
+}
+
+/** The command that deletes an inactive key, as printed (runs as printed). */
+export function revokeDeleteCommand(env: RemediationEnv, keyId: string, user: string): string {
+  return `nhiscan revoke access-key ${keyId} --user ${sh(user)}${logArg(env)} --delete`;
+}
+
+/** What to run after a key was deactivated: its replacement (created, stored, verified), then the old key's deletion. */
+export function nextAfterRevoke(env: RemediationEnv, keyId: string, user: string, otherActive: string | null = null): string[] {
+  const who = `${keyId} --user ${sh(user)}${logArg(env)}`;
+  // The user still holds a working key: nothing to replace (and rotate would find no free slot).
+  if (otherActive) return [`${user} still has the active key ${otherActive}; once nothing fails without ${keyId}, delete it: nhiscan rotate finish ${who}`];
+  return [
+    `create, store and verify a replacement (${keyId} stays Inactive; the new key goes to ${defaultKeyFile(keyId, '~')} unless --to-file or --to-secret is given): nhiscan rotate access-key ${who}`,
+    `then, once the new key is deployed and nothing fails, delete the old key: nhiscan rotate finish ${who}`,
+  ];
 }
 
 /** The documented way to kill sessions already issued: deny everything issued before now. */
@@ -274,7 +357,11 @@ async function writeKeyFile(path: string, text: string, force: boolean): Promise
 async function store(env: RemediationEnv, target: StoreTarget, key: NewKey): Promise<{ requestId?: string | null }> {
   if (target.kind === 'secret') return storeKeyInSecret(env.clients, target.id, key);
   const json = `${JSON.stringify({ AccessKeyId: key.AccessKeyId, SecretAccessKey: key.SecretAccessKey }, null, 2)}\n`;
-  if (target.kind === 'file') await writeKeyFile(target.path, json, target.force);
+  if (target.kind === 'file') {
+    // The default directory is ours to make, private; a named file's directory is the user's (checked while planning).
+    if (target.isDefault) await mkdir(dirname(target.path), { recursive: true, mode: 0o700 });
+    await writeKeyFile(target.path, json, target.force);
+  }
   else await target.write(json);
   return {};
 }
@@ -294,14 +381,17 @@ export interface RotationPlan {
  * stdout, a refused secret) deletes the new key again, because its secret exists nowhere else;
  * the state printed is what happened to it, with the command to finish by hand when clean-up failed.
  */
-function createStep(env: RemediationEnv, user: string, oldKey: string, target: StoreTarget, keep: (k: NewKey) => void): Step {
-  const untouched = `${oldKey} is untouched (still Active)`;
+function createStep(env: RemediationEnv, user: string, oldKey: string, oldStatus: KeyMeta['status'], target: StoreTarget, keep: (k: NewKey) => void): Step {
+  const untouched = `${oldKey} is untouched (still ${oldStatus})`;
+  let createdId: string | null = null;
   // The new key's id while its store (or the clean-up after a failed store) is under way.
   let pending: string | null = null;
   return {
     action: 'create-access-key',
     target: user,
     describe: `create a new access key for ${user} and store it at once in ${storeName(target)}`,
+    before: () => `${user} has no new key; ${oldKey} ${oldStatus}`,
+    after: () => `${createdId ?? 'a new key'} Active, stored in ${storeName(target)}; ${oldKey} ${oldStatus}`,
     state: {
       unchanged: () => `no new key was created; ${untouched}`,
       unknown: () => `IAM may have created a new key for ${user} whose secret nhiscan never received (${unknownOutcome}); ${untouched}: check with ${listCmd(user)}; re-running this command replaces such a key`,
@@ -343,6 +433,7 @@ function createStep(env: RemediationEnv, user: string, oldKey: string, target: S
       }
       await j.record('store-access-key', keyTarget, 'ok', { ...(stored.requestId !== undefined ? { requestId: stored.requestId } : {}), detail: storeName(target) });
       keep(created.key);
+      createdId = id;
       pending = null;
       return { requestId: stored.requestId ?? created.requestId, detail: `${id} stored in ${storeName(target)}` };
     },
@@ -434,13 +525,18 @@ const logArg = (env: RemediationEnv) => (env.auditLog === defaultAuditLog() ? ''
 export async function rotateKeyPlan(env: RemediationEnv, keyId: string, opts: { user?: string; store: StoreTarget; deactivateOld: boolean }): Promise<RotationPlan> {
   const user = await resolveUser(env, keyId, opts.user);
   const { keys, key: old } = await findKey(env, user, keyId);
-  if (old.status !== 'Active') throw new UsageError(`${keyId} is already inactive: finish it with nhiscan rotate finish ${keyId}`);
+  // A leaked key is deactivated first (revoke), then rotated: an inactive old key is the normal
+  // case, not a refusal. It stays Inactive; only `rotate finish` deletes it.
+  const oldInactive = old.status !== 'Active';
   const others = keys.filter((k) => k.id !== keyId);
   const saved = await storedKey(env, opts.store);
   let newKey: NewKey | null = null;
   let resumed = false;
   const steps: Step[] = [];
-  const untouched = `; no new key was created; ${keyId} is untouched (still Active)`;
+  const oldState = oldInactive ? 'stays Inactive' : 'is still active';
+  const untouched = `; no new key was created; ${keyId} is untouched (still ${old.status})`;
+  const who = `${keyId} --user ${sh(user)}${logArg(env)}`;
+  const finish = `nhiscan rotate finish ${who}`;
 
   if (saved && others.some((k) => k.id === saved.AccessKeyId)) {
     newKey = saved;
@@ -448,7 +544,8 @@ export async function rotateKeyPlan(env: RemediationEnv, keyId: string, opts: { 
   } else if (others.length > 0) {
     const other = others[0]!;
     if (other.status === 'Inactive') {
-      steps.push(deleteStep(env, user, other.id, 'an inactive key blocks the second slot (a user holds at most 2 keys)', 'Inactive', untouched));
+      const use = await useOf(env, other.id);
+      steps.push(deleteStep(env, user, other.id, 'an inactive key blocks the second slot (a user holds at most 2 keys)', 'Inactive', untouched, use));
     } else {
       const { lastUsed } = await lookup('GetAccessKeyLastUsed', () => keyLastUsed(env.clients, other.id), () => `${other.id} vanished while planning; re-run`);
       const newer = other.created && old.created ? Date.parse(other.created) > Date.parse(old.created) : false;
@@ -462,7 +559,9 @@ export async function rotateKeyPlan(env: RemediationEnv, keyId: string, opts: { 
           steps.push(deleteStep(env, user, other.id, `newer, never used, and ${env.auditLog} records that storing it failed: left by an interrupted rotation`, 'Active', untouched));
         } else if (fate.kind === 'stored' && opts.store.kind === 'print' && fate.where === storeName(opts.store)) {
           throw new UsageError(
-            `${other.id} was printed by an earlier rotation of ${keyId} (${env.auditLog}) and nhiscan cannot read a printed key back to verify it: once it is deployed and works, deactivate the old key with nhiscan revoke access-key ${keyId} --user ${user}${logArg(env)}; nothing was changed`,
+            oldInactive
+              ? `${other.id} was printed by an earlier rotation of ${keyId} (${env.auditLog}) and nhiscan cannot read a printed key back to verify it: once it is deployed and works, delete the old key with ${finish}; nothing was changed`
+              : `${other.id} was printed by an earlier rotation of ${keyId} (${env.auditLog}) and nhiscan cannot read a printed key back to verify it: once it is deployed and works, deactivate the old key with nhiscan revoke access-key ${keyId} --user ${user}${logArg(env)}; nothing was changed`,
           );
         } else if (fate.kind === 'stored') {
           throw new UsageError(
@@ -477,47 +576,57 @@ export async function rotateKeyPlan(env: RemediationEnv, keyId: string, opts: { 
             `${user} already has a second active key ${other.id} (newer, never used) that ${env.auditLog} has no record of, so nhiscan cannot prove it is an orphan: if nothing uses it, delete it by hand with ${byHand}; nothing was changed`,
           );
         }
+      } else if (oldInactive) {
+        // The user already holds a working key besides the inactive one: nothing to create.
+        throw new UsageError(`${user} already has another active key ${other.id} besides ${keyId} (inactive), so there is no slot for a new one: if ${other.id} replaced ${keyId}, delete ${keyId} with ${finish}; nothing was changed`);
       } else {
         throw new UsageError(`${user} already has two active keys (${keyId}, ${other.id}); revoke or finish one before rotating`);
       }
     }
   }
 
-  if (!resumed && opts.store.kind === 'file') {
+  if (!resumed && opts.store.kind === 'file' && !opts.store.isDefault) {
     const path = opts.store.path;
     // Found now, before a key exists, rather than as a failed store that has to delete it again.
     await access(dirname(path), constants.W_OK).catch((err: unknown) => {
       throw new UsageError(`cannot write ${path}: its directory is not writable (${errno(err) ?? 'access failed'}); nothing was changed`);
     });
-    if (!opts.store.force) {
-      const exists = await access(path).then(
-        () => true,
-        (err: unknown) => {
-          if (errno(err) === 'ENOENT') return false;
-          throw new UsageError(`cannot check ${path} (${errno(err) ?? 'access failed'})`);
-        },
-      );
-      if (exists) throw new UsageError(`${path} exists; refusing to overwrite it (--force)`);
-    }
+  }
+  if (!resumed && opts.store.kind === 'file' && !opts.store.force) {
+    const path = opts.store.path;
+    const exists = await access(path).then(
+      () => true,
+      (err: unknown) => {
+        if (errno(err) === 'ENOENT') return false;
+        throw new UsageError(`cannot check ${path} (${errno(err) ?? 'access failed'})`);
+      },
+    );
+    if (exists) throw new UsageError(`${path} exists; refusing to overwrite it (--force)`);
   }
 
-  if (!resumed) steps.push(createStep(env, user, keyId, opts.store, (k) => (newKey = k)));
+  if (!resumed) steps.push(createStep(env, user, keyId, old.status, opts.store, (k) => (newKey = k)));
 
   const newId = () => newKey?.AccessKeyId ?? 'the new key';
   // A printed key cannot be read back, so only the other stores resume on a re-run.
   const resume =
     opts.store.kind === 'print'
-      ? `: once the new key works, deactivate the old one with aws iam update-access-key --user-name ${user} --access-key-id ${keyId} --status Inactive`
+      ? oldInactive
+        ? ''
+        : `: once the new key works, deactivate the old one with aws iam update-access-key --user-name ${user} --access-key-id ${keyId} --status Inactive`
       : ': re-run this command to resume';
-  if (opts.deactivateOld) {
+  // An inactive old key: the new one is proved to work before the user deploys it (nothing else
+  // works meanwhile). An active one: only with --deactivate-old, right before the deactivation.
+  if (opts.deactivateOld || oldInactive) {
     steps.push({
       action: 'verify-access-key',
       target: user,
       describe: `verify the new key works (sts:GetCallerIdentity signed with it, retried while IAM propagates)`,
+      before: () => `${newId()} not verified`,
+      after: () => `${newId()} verified`,
       state: {
         // Kept in the words the README documents: "the new key is stored in …; the old key … is still active".
-        unchanged: () => `the new key is ${storedIn(opts.store)} (${newId()}); the old key ${keyId} is still active${resume}`,
-        done: () => `the new key is ${storedIn(opts.store)} (${newId()}) and verified; the old key ${keyId} is still active`,
+        unchanged: () => `the new key is ${storedIn(opts.store)} (${newId()}); the old key ${keyId} ${oldState}${resume}`,
+        done: () => `the new key is ${storedIn(opts.store)} (${newId()}) and verified; the old key ${keyId} ${oldState}`,
       },
       run: async () => {
         const key = newKey;
@@ -525,7 +634,9 @@ export async function rotateKeyPlan(env: RemediationEnv, keyId: string, opts: { 
         return { detail: `signed in as ${await verifyKey(env, key)}` };
       },
     });
-    const deactivate = deactivateStep(env, user, keyId);
+  }
+  if (opts.deactivateOld && !oldInactive) {
+    const deactivate = deactivateStep(env, user, keyId, await useOf(env, keyId));
     steps.push({
       ...deactivate,
       state: {
@@ -537,10 +648,13 @@ export async function rotateKeyPlan(env: RemediationEnv, keyId: string, opts: { 
   }
 
   // Every command printed here must run as printed (the tests run each with --dry-run).
-  const who = `${keyId} --user ${sh(user)}${logArg(env)}`;
-  const finish = `nhiscan rotate finish ${who}`;
-  const storeArg = opts.store.kind === 'secret' ? `--to-secret ${sh(opts.store.id)}` : opts.store.kind === 'file' ? `--to-file ${sh(opts.store.path)}` : '';
-  const next = (): string[] => opts.deactivateOld
+  const storeArg = opts.store.kind === 'secret' ? ` --to-secret ${sh(opts.store.id)}` : opts.store.kind === 'file' && !opts.store.isDefault ? ` --to-file ${sh(opts.store.path)}` : '';
+  const next = (): string[] => oldInactive
+    ? [
+        `Deploy the new key ${newId()} from ${storeName(opts.store)} to everything that used ${keyId} (${keyId} stays Inactive meanwhile).`,
+        `Finally, once nothing fails, delete the old key: ${finish}`,
+      ]
+    : opts.deactivateOld
     ? [`Watch for anything failing, then delete the old key: ${finish}`, `Roll back if needed: aws iam update-access-key --user-name ${user} --access-key-id ${keyId} --status Active`]
     : opts.store.kind === 'print'
       ? [
@@ -551,7 +665,7 @@ export async function rotateKeyPlan(env: RemediationEnv, keyId: string, opts: { 
         ]
       : [
           `Deploy the new key from ${storeName(opts.store)} to everything that used ${keyId}.`,
-          `Then resume (verifies the new key, deactivates the old one): nhiscan rotate access-key ${who} ${storeArg} --deactivate-old`,
+          `Then resume (verifies the new key, deactivates the old one): nhiscan rotate access-key ${who}${storeArg} --deactivate-old`,
           `Finally, once nothing fails: ${finish}`,
         ];
   return { user, steps, newKey: () => newKey, resumed, next };
@@ -576,5 +690,5 @@ export async function finishSteps(env: RemediationEnv, keyId: string, opts: { us
       throw new UsageError(`${keyId} was used at ${lastUsed}, after it was deactivated at ${deactivated}: something still depends on it (--force to delete anyway)`);
     }
   }
-  return [deleteStep(env, user, keyId, 'rotation finished', key.status)];
+  return [deleteStep(env, user, keyId, 'rotation finished', key.status, '', await useOf(env, keyId))];
 }

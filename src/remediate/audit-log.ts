@@ -14,6 +14,12 @@ export interface AuditEntry {
   result: 'intent' | 'ok' | 'failed' | 'dry-run' | 'refused';
   requestId?: string | null;
   detail?: string;
+  /** The run (one shown and confirmed plan) this record belongs to, and that plan's title. */
+  plan?: string;
+  planTitle?: string;
+  /** The target's state before the action, and after it (or what a failure left). */
+  before?: string;
+  after?: string;
 }
 
 export function defaultAuditLog(): string {

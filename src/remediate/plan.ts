@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describeAwsError } from '../cloud/aws/errors.js';
 import { ProviderError, UsageError } from '../errors.js';
 import { appendAudit, AuditWriteError, prepareAudit, type AuditEntry } from './audit-log.js';
@@ -30,6 +31,15 @@ export interface Step {
   state: StepState;
   /** The journal lets a compound step (create + store) record its own sub-actions. */
   run: (journal: Journal) => Promise<StepResult>;
+  /** The key's last use, shown under the step: what a responder checks before pressing yes. */
+  lastUse?: string;
+  /** Set when the key was used recently: why this step may break something (needs --force or a typed confirmation). */
+  recentUse?: string;
+  /** The word typed to confirm a recent-use step (the key id). */
+  confirmWord?: string;
+  /** What the target looks like before and after the step, for the audit log (functions: ids come later). */
+  before?: () => string;
+  after?: () => string;
 }
 
 export interface RunContext {
@@ -38,8 +48,14 @@ export interface RunContext {
   interactive: boolean;
   auditLog: string;
   caller: string | null;
+  /** Printed above every plan: account, alias, caller, profile, region, endpoint, time. */
+  header?: string[];
+  /** --force: a step on a key used recently runs without the typed confirmation. */
+  force?: boolean;
   out: (line: string) => void;
   confirm: (question: string) => Promise<boolean>;
+  /** Ask the user to type `word`; true only when they did. */
+  confirmTyped?: (question: string, word: string) => Promise<boolean>;
   /**
    * Set by the CLI: hold SIGINT/SIGTERM while the steps run (see executePlan). Called on a second
    * signal with the one state line, after the audit log is written; it ends the process.
@@ -50,14 +66,20 @@ export interface RunContext {
 /** Audit records for one run. */
 export interface Journal {
   /** Write an intent before a mutating call; throws AuditWriteError, and then the call must not be made. */
-  intent(action: string, target: string, detail?: string): Promise<void>;
+  intent(action: string, target: string, detail?: string, note?: StateNote): Promise<void>;
   /** Write any record, never throwing: a failure is kept in `broken` and ends the run after this step. */
-  record(action: string, target: string, result: AuditEntry['result'], r?: StepResult): Promise<void>;
+  record(action: string, target: string, result: AuditEntry['result'], r?: StepResult & StateNote): Promise<void>;
   broken: AuditWriteError | null;
 }
 
-function journal(ctx: RunContext): Journal {
-  const write = (action: string, target: string, result: AuditEntry['result'], r: StepResult = {}) =>
+/** What a record says about the target around the action (audit evidence: the state before and after). */
+export interface StateNote {
+  before?: string;
+  after?: string;
+}
+
+function journal(ctx: RunContext, plan: { id: string; title: string }): Journal {
+  const write = (action: string, target: string, result: AuditEntry['result'], r: StepResult & StateNote = {}) =>
     appendAudit(ctx.auditLog, {
       time: new Date().toISOString(),
       caller: ctx.caller,
@@ -66,12 +88,17 @@ function journal(ctx: RunContext): Journal {
       result,
       ...(r.requestId !== undefined ? { requestId: r.requestId } : {}),
       ...(r.detail ? { detail: r.detail } : {}),
+      // Every record names the plan it came from, so `nhiscan log` can show one run's records together.
+      plan: plan.id,
+      planTitle: plan.title,
+      ...(r.before !== undefined ? { before: r.before } : {}),
+      ...(r.after !== undefined ? { after: r.after } : {}),
     });
   const j: Journal = {
     broken: null,
-    intent: async (action, target, detail) => {
+    intent: async (action, target, detail, note = {}) => {
       if (j.broken) throw j.broken;
-      await write(action, target, 'intent', detail ? { detail } : {});
+      await write(action, target, 'intent', { ...(detail ? { detail } : {}), ...note });
     },
     record: async (action, target, result, r) => {
       try {
@@ -120,13 +147,41 @@ export class StepFailed extends ProviderError {
     broken: AuditWriteError | null,
   ) {
     const cause = reason instanceof StepError ? reason.why : describeAwsError(reason).message;
-    const state = reason instanceof StepError ? reason.state : rejected(reason) ? step.state.unchanged() : (step.state.unknown ?? step.state.unchanged)();
+    const state = failureState(step, reason);
     super(`step "${step.describe}" failed: ${cause}${broken ? `; ${broken.message} either` : ''}. State: ${state}${later ? `. The ${later} later step(s) were not run` : ''}`);
   }
 }
 
-export function renderPlan(title: string, steps: Step[]): string[] {
-  return [`Plan: ${title}`, ...steps.map((s, i) => `  ${i + 1}. ${s.describe}`)];
+/** The state a failed step left: its own account (StepError), or what the kind of failure implies. */
+function failureState(step: Step, reason: unknown): string {
+  return reason instanceof StepError ? reason.state : rejected(reason) ? step.state.unchanged() : (step.state.unknown ?? step.state.unchanged)();
+}
+
+export function renderPlan(title: string, steps: Step[], header: string[] = []): string[] {
+  return [
+    ...header,
+    `Plan: ${title}`,
+    ...steps.flatMap((s, i) => [`  ${i + 1}. ${s.describe}`, ...(s.lastUse ? [`     ${s.lastUse}`] : []), ...(s.recentUse ? [`     warning: ${s.recentUse}`] : [])]),
+  ];
+}
+
+/**
+ * A step on a key used in the last hours may break the workload that uses it (or cut off an
+ * attacker: nhiscan cannot tell which). Either way the responder decides knowingly: --force, or
+ * typing the key id at the prompt. --yes alone is not enough, since a script cannot have read why.
+ */
+async function confirmRecentUse(steps: Step[], ctx: RunContext): Promise<boolean> {
+  const recent = steps.filter((s) => s.recentUse);
+  if (recent.length === 0 || ctx.force) return true;
+  const first = recent[0]!;
+  const word = first.confirmWord ?? 'yes';
+  if (ctx.yes || !ctx.interactive || !ctx.confirmTyped) {
+    throw new UsageError(`refusing: ${first.recentUse}${recent.length > 1 ? ` (and ${recent.length - 1} more key(s) used recently)` : ''}; re-run with --force to do it anyway (or on a terminal, type the key id when asked); nothing was changed`);
+  }
+  for (const s of recent) {
+    if (!(await ctx.confirmTyped(`${s.recentUse}. Type ${s.confirmWord ?? 'yes'} to go ahead anyway:`, s.confirmWord ?? word))) return false;
+  }
+  return true;
 }
 
 /**
@@ -136,16 +191,18 @@ export function renderPlan(title: string, steps: Step[]): string[] {
  */
 export async function executePlan(title: string, steps: Step[], ctx: RunContext): Promise<'done' | 'dry-run' | 'declined' | 'nothing'> {
   if (steps.length === 0) {
+    for (const line of ctx.header ?? []) ctx.out(line);
     ctx.out(`Nothing to do: ${title}`);
     return 'nothing';
   }
   await prepareAudit(ctx.auditLog);
-  for (const line of renderPlan(title, steps)) ctx.out(line);
-  const j = journal(ctx);
+  for (const line of renderPlan(title, steps, ctx.header)) ctx.out(line);
+  const j = journal(ctx, { id: randomUUID(), title });
   if (ctx.dryRun) {
-    for (const s of steps) await j.record(s.action, s.target, 'dry-run');
+    for (const s of steps) await j.record(s.action, s.target, 'dry-run', s.before ? { before: s.before() } : {});
     if (j.broken) throw new ProviderError(`dry run: ${j.broken.message}; no changes made`);
-    ctx.out('Dry run: no changes made.');
+    if (steps.some((s) => s.recentUse) && !ctx.force) ctx.out('Dry run: no changes made. A real run needs --force (or the key id typed at the prompt): a key above was used recently.');
+    else ctx.out('Dry run: no changes made.');
     return 'dry-run';
   }
   if (!ctx.yes) {
@@ -154,6 +211,10 @@ export async function executePlan(title: string, steps: Step[], ctx: RunContext)
       ctx.out('Declined: no changes made.');
       return 'declined';
     }
+  }
+  if (!(await confirmRecentUse(steps, ctx))) {
+    ctx.out('Declined: no changes made.');
+    return 'declined';
   }
   // While the steps run, a first SIGINT or SIGTERM does not kill the process mid-step (that would
   // leave, say, a created key whose store never finished): the current step finishes or fails and
@@ -193,8 +254,10 @@ async function runSteps(steps: Step[], ctx: RunContext, j: Journal, held: { sign
     const later = steps.length - i - 1;
     if (held.signal) throw new ProviderError(`interrupted by ${held.signal} before step "${step.describe}", so it was not run. State: ${step.state.unchanged()}`);
     held.step = step;
+    // Captured before the call: the ok record states what was there before and what is there now.
+    const before = step.before?.();
     try {
-      await j.intent(step.action, step.target);
+      await j.intent(step.action, step.target, undefined, before !== undefined ? { before } : {});
     } catch (err) {
       if (!(err instanceof AuditWriteError)) throw err;
       throw new ProviderError(`${err.message} before step "${step.describe}", so it was not run. State: ${step.state.unchanged()}${later ? `. The ${later} later step(s) were not run` : ''}`);
@@ -204,10 +267,10 @@ async function runSteps(steps: Step[], ctx: RunContext, j: Journal, held: { sign
       result = await step.run(j);
     } catch (err) {
       // Whatever the step threw, it failed: StepFailed works out the state from what is known.
-      if (!(err instanceof StepError)) await j.record(step.action, step.target, 'failed', { detail: describeAwsError(err).message });
+      if (!(err instanceof StepError)) await j.record(step.action, step.target, 'failed', { detail: describeAwsError(err).message, after: failureState(step, err) });
       throw new StepFailed(step, err, later, j.broken);
     }
-    await j.record(step.action, step.target, 'ok', result);
+    await j.record(step.action, step.target, 'ok', { ...result, ...(before !== undefined ? { before } : {}), after: (step.after ?? step.state.done)() });
     if (j.broken) {
       throw new ProviderError(`step "${step.describe}" was done, but ${j.broken.message}, so nothing further was run. State: ${step.state.done()} (done, but not recorded in the audit log)${later ? `. The ${later} later step(s) were not run` : ''}`);
     }

@@ -101,7 +101,10 @@ export function correlate(
         },
         remediation: active
           ? {
-              hint: `Deactivate now (reversible), then rotate and finish.${usedAfterLeak ? ' It was used after the leak: investigate CloudTrail for that key since the leak date.' : ''}`,
+              // Runs as printed: revoke deactivates; rotate then creates, stores (default
+              // ~/.nhiscan/keys/replaces-ID.json, 0600) and verifies a new key, leaving the old one
+              // Inactive; `rotate finish` deletes it once the new key is deployed.
+              hint: `Deactivate now (reversible), then create, store and verify a replacement (in ~/.nhiscan/keys/replaces-${id}.json unless --to-file or --to-secret is given); deploy it, then delete the old key with nhiscan rotate finish ${id} --user ${user}.${usedAfterLeak ? ' It was used after the leak: investigate CloudTrail for that key since the leak date.' : ''}`,
               command: `nhiscan revoke access-key ${id} --user ${user} && nhiscan rotate access-key ${id} --user ${user}`,
             }
           : { hint: 'The key is already inactive: delete it so it can never be reactivated.', command: `nhiscan revoke access-key ${id} --user ${user} --delete` },

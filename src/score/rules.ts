@@ -131,8 +131,14 @@ function keyFindings(s: Subject, keys: AccessKey[], t: Thresholds, now: number, 
     const age = daysSince(k.created, now);
     const idle = daysSince(k.lastUsed, now);
     const base: Evidence = { created: k.created, ageDays: age, lastUsed: k.lastUsed, lastUsedService: k.lastUsedService, lastUsedRegion: k.lastUsedRegion, status: k.status };
-    const revoke = `nhiscan revoke access-key ${k.id} --user ${k.user}`;
-    const rotate = `nhiscan rotate access-key ${k.id} --user ${k.user}`;
+    // Offline, the credential report has no key ids (the key is "user#slot"): no nhiscan command can
+    // name it, so the hint says how to find the id instead of printing a command that cannot run.
+    const known = /^AKIA[A-Z0-9]{16}$/.test(k.id);
+    const findId = known ? '' : ` The credential report has no key ids: find this one with aws iam list-access-keys --user-name ${k.user} (slot ${k.slot ?? '?'}; slot 1 is the older key), then run nhiscan on that id.`;
+    const revoke = known ? `nhiscan revoke access-key ${k.id} --user ${k.user}` : undefined;
+    const rotate = known ? `nhiscan rotate access-key ${k.id} --user ${k.user}` : undefined;
+    const cmd = (c: string | undefined) => (c ? { command: c } : {});
+    const secondActive = active.find((o) => o !== k);
     if (k.status === 'Inactive') {
       emit({
         ruleId: 'aws-inactive-key',
@@ -141,8 +147,8 @@ function keyFindings(s: Subject, keys: AccessKey[], t: Thresholds, now: number, 
         nhi: ['NHI1'],
         credential: cred,
         evidence: base,
-        hint: 'Delete the inactive key; it still occupies one of the two key slots and can be reactivated.',
-        command: `${revoke} --delete`,
+        hint: `Delete the inactive key; it still occupies one of the two key slots and can be reactivated.${findId}`,
+        ...cmd(revoke && `${revoke} --delete`),
         lifetimeDays: age,
         exposure: 5,
       });
@@ -157,8 +163,11 @@ function keyFindings(s: Subject, keys: AccessKey[], t: Thresholds, now: number, 
         nhi: ['NHI7'],
         credential: cred,
         evidence: { ...base, thresholdDays: t.keyMaxAgeDays },
-        hint: 'Rotate the key (create, deploy, deactivate the old one, verify, delete), or move the workload to a role.',
-        command: rotate,
+        hint: secondActive
+          ? `Rotate the key (create, deploy, deactivate the old one, verify, delete), or move the workload to a role. ${k.user} already holds a second active key, ${secondActive.id}, so there is no slot for a new one: deactivate whichever of the two is unused first (see the two-active-keys finding), then rotate this one.${findId}`
+          : `Rotate the key (create, deploy, deactivate the old one, verify, delete), or move the workload to a role. nhiscan rotate stores the new key in ~/.nhiscan/keys/replaces-${known ? k.id : 'KEYID'}.json unless given --to-file or --to-secret.${findId}`,
+        // With two active keys, rotate refuses (a user holds at most two): no command that cannot run.
+        ...cmd(secondActive ? undefined : rotate),
         lifetimeDays: age,
         exposure,
       });
@@ -171,8 +180,8 @@ function keyFindings(s: Subject, keys: AccessKey[], t: Thresholds, now: number, 
         nhi: ['NHI1'],
         credential: cred,
         evidence: { ...base, graceDays: t.neverUsedGraceDays },
-        hint: 'A key nobody uses is pure exposure: deactivate it, then delete it.',
-        command: revoke,
+        hint: `A key nobody uses is pure exposure: deactivate it, then delete it.${findId}`,
+        ...cmd(revoke),
         lifetimeDays: age,
         exposure: 25,
       });
@@ -184,8 +193,8 @@ function keyFindings(s: Subject, keys: AccessKey[], t: Thresholds, now: number, 
         nhi: ['NHI1'],
         credential: cred,
         evidence: { ...base, idleDays: idle },
-        hint: 'Deactivate the key; delete it if nothing breaks.',
-        command: revoke,
+        hint: `Deactivate the key; delete it if nothing breaks.${findId}`,
+        ...cmd(revoke),
         lifetimeDays: age,
         exposure: 25,
       });
@@ -198,8 +207,8 @@ function keyFindings(s: Subject, keys: AccessKey[], t: Thresholds, now: number, 
         nhi: ['NHI10'],
         credential: cred,
         evidence: { ...base, classifiedBecause: s.classification.reason },
-        hint: 'People should use SSO and short-lived credentials; if this key runs automation, move it to a dedicated service identity or role.',
-        command: revoke,
+        hint: `People should use SSO and short-lived credentials; if this key runs automation, move it to a dedicated service identity or role.${findId}`,
+        ...cmd(revoke),
         lifetimeDays: age,
         exposure,
       });
@@ -211,14 +220,20 @@ function keyFindings(s: Subject, keys: AccessKey[], t: Thresholds, now: number, 
         nhi: ['NHI6', 'NHI4'],
         credential: cred,
         evidence: base,
-        hint: 'Use OIDC federation from the CI system to a role with a pinned sub condition, then delete the key.',
-        command: revoke,
+        hint: `Use OIDC federation from the CI system to a role with a pinned sub condition, then delete the key.${findId}`,
+        ...cmd(revoke),
         lifetimeDays: age,
         exposure,
       });
     }
   }
   if (active.length >= 2) {
+    // The one to revoke is the one nothing uses: never used first, else the least recently used.
+    // Revoking the key in use would break the workload and leave the idle key live.
+    const idleFirst = [...active].sort((a, b) => (a.lastUsed ? Date.parse(a.lastUsed) : -Infinity) - (b.lastUsed ? Date.parse(b.lastUsed) : -Infinity));
+    const idle = idleFirst[0]!;
+    const idleKnown = /^AKIA[A-Z0-9]{16}$/.test(idle.id);
+    const why = idle.lastUsed ? `least recently used (${idle.lastUsed})` : 'never used';
     emit({
       ruleId: 'aws-two-active-keys',
       title: 'User has two active access keys',
@@ -226,8 +241,8 @@ function keyFindings(s: Subject, keys: AccessKey[], t: Thresholds, now: number, 
       nhi: ['NHI9'],
       credential: { kind: 'access-key', id: active.map((k) => k.id).join(',') },
       evidence: { keys: active.map((k) => k.id), lastUsed: active.map((k) => k.lastUsed ?? 'never') },
-      hint: 'Two live keys usually means one identity is shared by several workloads, or a rotation never finished: finish it, and give each workload its own identity.',
-      command: `nhiscan revoke access-key ${active[0]!.id} --user ${active[0]!.user}`,
+      hint: `Two live keys usually means one identity is shared by several workloads, or a rotation never finished: deactivate the ${why} one, ${idle.id}, and give each workload its own identity.${idleKnown ? '' : ` The credential report has no key ids: find it with aws iam list-access-keys --user-name ${idle.user}.`}`,
+      ...(idleKnown ? { command: `nhiscan revoke access-key ${idle.id} --user ${idle.user}` } : {}),
       lifetimeDays: Math.max(...active.map((k) => daysSince(k.created, now) ?? 0)),
       exposure: 40,
     });
@@ -349,7 +364,9 @@ function secretFindings(sec: SecretRecord, t: Thresholds, now: number, emit: (e:
   const cred: CredentialRef = { kind: 'secrets-manager-secret', id: sec.arn };
   const sinceRotation = daysSince(sec.lastRotated ?? sec.created, now);
   const base: Evidence = { region: sec.region, created: sec.created, lastRotated: sec.lastRotated, rotationEnabled: sec.rotationEnabled, rotationDays: sec.rotationDays, lastAccessed: sec.lastAccessed };
-  const rotate = `nhiscan rotate secret ${sec.arn}`;
+  // The secret's own region: a multi-region audit's secret is not in the default one.
+  const where = `--secret-id ${sec.arn} --region ${sec.region}`;
+  const rotate = `nhiscan rotate secret ${sec.arn} --region ${sec.region}`;
   if (!sec.owningService) {
     if (!sec.rotationEnabled) {
       emit({
@@ -359,8 +376,8 @@ function secretFindings(sec: SecretRecord, t: Thresholds, now: number, emit: (e:
         nhi: ['NHI7'],
         credential: cred,
         evidence: { ...base, daysSinceRotation: sinceRotation },
-        hint: 'Attach a rotation function and schedule (RotateSecret), or rotate by hand and document why it cannot be automatic.',
-        command: rotate,
+        // No nhiscan command can do this (RotateSecret needs a function that knows the secret's system).
+        hint: `No rotation function is attached, so nothing can rotate it yet. Attach one (a Lambda that knows how to change this credential, e.g. from the Secrets Manager rotation templates) with: aws secretsmanager rotate-secret ${where} --rotation-lambda-arn <function ARN> --rotation-rules AutomaticallyAfterDays=30; or change the credential by hand and store it with aws secretsmanager put-secret-value ${where} --secret-string <new value>, and document why it cannot be automatic.`,
         lifetimeDays: sinceRotation,
         exposure: 30,
       });
@@ -409,8 +426,8 @@ function secretFindings(sec: SecretRecord, t: Thresholds, now: number, emit: (e:
       nhi: ['NHI5'],
       credential: cred,
       evidence: { ...base, actions: ([] as string[]).concat(publicGrant.Action ?? publicGrant.NotAction ?? []) },
-      hint: 'Remove the Principal "*" statement (DeleteResourcePolicy or PutResourcePolicy with named principals), then rotate the secret.',
-      command: rotate,
+      hint: `Remove the public grant first: the command below deletes the whole resource policy (to keep other statements, read it with aws secretsmanager get-resource-policy ${where} and put it back without the Principal "*" statement with put-resource-policy). Then change the secret's value: anyone may have read it.`,
+      command: `aws secretsmanager delete-resource-policy ${where}`,
       lifetimeDays: sinceRotation,
       exposure: 100,
     });

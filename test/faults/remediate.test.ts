@@ -146,7 +146,7 @@ const allSecrets = () => account.created.map((k) => k.secret);
 const run = (args: string[], o: Parameters<typeof cli>[1] = {}) => cli([...args, '--audit-log', log], { env: env(), ...o });
 
 /** Lines a remediation prints on stderr besides its one error line: the plan and its progress. */
-const PROGRESS = /^(Plan: |  \d+\. |  ✓ |  skipped: |Resuming: |Next: |Dry run: |Nothing to do|Declined)/;
+const PROGRESS = /^(Account: |Caller: |AWS: profile |Time: |Plan: |  \d+\. |     \S|  ✓ |  skipped: |Resuming: |Next: |Dry run: |Nothing to do|Declined)/;
 
 /** The contract, with the plan allowed on stderr: exactly one `nhiscan:` line for an error exit. */
 function expectRemediation(r: FaultRun, c: { code: number; says?: RegExp; stdoutMayHold?: boolean }): string {

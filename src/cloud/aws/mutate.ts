@@ -3,6 +3,7 @@ import {
   DeleteAccessKeyCommand,
   GetAccessKeyLastUsedCommand,
   ListAccessKeysCommand,
+  ListAccountAliasesCommand,
   PutRolePolicyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
@@ -40,10 +41,26 @@ export async function listKeys(c: AwsClients, user: string): Promise<KeyMeta[]> 
   }));
 }
 
-export async function keyLastUsed(c: AwsClients, keyId: string): Promise<{ user: string | null; lastUsed: string | null }> {
+export interface KeyUse {
+  user: string | null;
+  lastUsed: string | null;
+  /** The service and region of that last use; null when never used (IAM says "N/A"). */
+  service: string | null;
+  region: string | null;
+}
+
+const na = (v: string | undefined) => (v && v !== 'N/A' ? v : null);
+
+export async function keyLastUsed(c: AwsClients, keyId: string): Promise<KeyUse> {
   const res = await c.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }));
   const d = res.AccessKeyLastUsed?.LastUsedDate;
-  return { user: res.UserName ?? null, lastUsed: d ? new Date(d).toISOString() : null };
+  return { user: res.UserName ?? null, lastUsed: d ? new Date(d).toISOString() : null, service: na(res.AccessKeyLastUsed?.ServiceName), region: na(res.AccessKeyLastUsed?.Region) };
+}
+
+/** The account's alias (an account has at most one), for the plan header; null when it has none. */
+export async function accountAlias(c: AwsClients): Promise<string | null> {
+  const res = await c.iam.send(new ListAccountAliasesCommand({}));
+  return res.AccountAliases?.[0] ?? null;
 }
 
 export async function setKeyStatus(c: AwsClients, user: string, keyId: string, status: 'Active' | 'Inactive') {
@@ -138,7 +155,7 @@ export async function callerWithKey(c: AwsClients, key: NewKey, endpoint: string
   }
 }
 
-export async function whoAmI(c: AwsClients): Promise<string | null> {
+export async function whoAmI(c: AwsClients): Promise<{ arn: string | null; account: string | null }> {
   const res = await c.sts.send(new GetCallerIdentityCommand({}));
-  return res.Arn ?? null;
+  return { arn: res.Arn ?? null, account: res.Account ?? null };
 }

@@ -2,8 +2,9 @@
 import { defineRules } from '../rule.js';
 import { validateAwsKeyId } from '../validators/aws.js';
 import { validateBedrockKey } from '../validators/structured.js';
+import { AWS_KEY_FIX } from '../fix-hints.js';
 
-const REVOKE = 'nhiscan revoke access-key KEYID (deactivate), then nhiscan rotate access-key --user USER';
+const REVOKE = AWS_KEY_FIX;
 
 export const awsRules = defineRules([
   {

@@ -2,6 +2,7 @@
 // base64 string is not a valid AWS secret) but whose variable name says what they are. Shell
 // profiles and env files are full of them.
 import { defineRules, type Validation } from '../rule.js';
+import { AWS_KEY_FIX } from '../fix-hints.js';
 
 function validateHexToken(value: string): Validation {
   if (/0123|1234|abcd|(.)\1{5}/i.test(value)) return { valid: false, reason: 'sequential or repeated example value' };
@@ -51,7 +52,7 @@ export const envNameRules = defineRules([
     pattern:
       /aws_?secret_?(?:access_?)?key["']?(?:[ \t]{0,4}(?:=|:|:=|=>)[ \t]{0,4}|[ \t]{1,4})["']?(?<secret>[A-Za-z0-9/+]{38,40})(?![A-Za-z0-9/+=])/i,
     minEntropy: 4.0,
-    revoke: 'nhiscan revoke access-key KEYID (deactivate), then nhiscan rotate access-key --user USER',
+    revoke: AWS_KEY_FIX,
     examples: {
       positive: [
         { text: 'export AWS_SECRET_ACCESS_KEY=CzDaJHX5aXenTcI/fEvrNcs7fnsm+91j59BWW5', secret: 'CzDaJHX5aXenTcI/fEvrNcs7fnsm+91j59BWW5' },

@@ -4,6 +4,7 @@
 // tokens the generic rule drops as hashes. (FileZilla's base64 <Pass> is the structured stage's.)
 import { defineRules, type MatchContext, type Validation } from '../rule.js';
 import { validateConnStringPassword } from '../validators/structured.js';
+import { AWS_KEY_FIX } from '../fix-hints.js';
 
 function validateHexToken(value: string): Validation {
   if (/0123|1234|abcd|(.)\1{5}/i.test(value)) return { valid: false, reason: 'sequential or repeated example value' };
@@ -73,7 +74,7 @@ export const toolConfigRules = defineRules([
     // for AWS; S3-compatible services (DigitalOcean Spaces, Wasabi) issue up to 43.
     pattern: /^secret_key[ \t]{0,4}=[ \t]{0,4}(?<secret>[A-Za-z0-9/+]{40,43})[ \t]{0,8}\r?$/m,
     minEntropy: 4.0,
-    revoke: 'nhiscan revoke access-key KEYID (deactivate), then nhiscan rotate access-key --user USER; for other S3-compatible services, regenerate the key there.',
+    revoke: `${AWS_KEY_FIX}; for other S3-compatible services, regenerate the key there.`,
     examples: {
       positive: [
         { text: '[default]\nhost_base = s3.amazonaws.com\nsecret_key = X5BbPWaB2W+y/JLSPLrQ0sQo2c2rUz/PEcIzBrhZ\n', secret: 'X5BbPWaB2W+y/JLSPLrQ0sQo2c2rUz/PEcIzBrhZ' },
