@@ -56,3 +56,50 @@ describe('decoding', () => {
     expect(() => new Matcher(builtinRules).scan(text)).not.toThrow();
   });
 });
+
+describe('percent runs refused before decoding', () => {
+  // decodePercent's early refusal (a `%` that starts no `%XX`, too few characters, too many control
+  // escapes) must refuse only what decodeURIComponent and the text check would refuse anyway.
+  function reference(run: string): boolean {
+    let text: string;
+    try {
+      text = decodeURIComponent(run);
+    } catch {
+      return false;
+    }
+    if (text === run || text.length < 12 || text.includes('\uFFFD')) return false;
+    let printable = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if ((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13 || c >= 0xa0) printable++;
+    }
+    return printable / text.length >= 0.95;
+  }
+
+  it('keeps exactly the runs that decode to text', () => {
+    const runs = [
+      'printf("%s/%s%02x")', '%02x%02x%02x%02x%02x%02x%02x%02x', 'token%3Dghp_abcdefghijklmnop', '%E2%9C%93%20done%20and%20dusted',
+      'a%00b%00c%00d%00e%00f%00g%00h', 'caf%C3%A9%20au%20lait%20please', '%C3%28%20broken%20utf8%20here', 'x%2', '%%41%41%41%41%41%41%41%41%41%41%41%41',
+      'short%20one', 'exactly%20twelve', '%7F%7Fabcdefghijklmnopqrstuvwxyz0123456789', '%09tabs%09and%0Anewlines%0Dare%20fine',
+    ];
+    let seed = 11;
+    const parts = ['%20', '%3D', '%02', '%s', '%d', 'abc', 'XYZ', '%E2%9C%93', '%C3%A9', '%0A', '%7F', '%', 'token', '_-.'];
+    for (let k = 0; k < 2000; k++) {
+      let s = '';
+      const n = 1 + (k % 17);
+      for (let i = 0; i < n; i++) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        s += parts[seed % parts.length];
+      }
+      runs.push(s);
+    }
+    let text = 0;
+    for (const run of runs) {
+      const spans = encodedSpans(` ${run} `).filter((s) => s.step.encoding === 'percent');
+      const want = reference(run);
+      if (want) text++;
+      expect(spans.length > 0, run).toBe(want);
+    }
+    expect(text).toBeGreaterThan(20);
+  });
+});

@@ -3,6 +3,9 @@ import { base64Runs, KeywordPrefilter, MIN_RUN } from '../src/detect/prefilter.j
 import type { Rule } from '../src/detect/rule.js';
 import { builtinRules } from '../src/detect/rules/index.js';
 
+/** Base64 of plain text, aligned at 0: a run of it is kept by the prefilter (it could decode to text). */
+const B64_TEXT = Buffer.from('Jumpy zebras quiz vexed folk; '.repeat(40)).toString('base64');
+
 function rule(id: string, keywords: string[], paths?: RegExp): Rule {
   return { id, title: id, severity: 'low', provider: 't', keywords, pattern: /(?<secret>x)/, examples: { positive: [], negative: [] }, ...(paths ? { paths } : {}) };
 }
@@ -79,18 +82,22 @@ describe('the WebAssembly kernel', () => {
         expect(w.rules.length).toBeGreaterThan(0);
       }
     }
-    // Base64 runs across each quarter boundary, starting before a quarter's look-back, or ending at the end.
+    // Base64 runs (of text, so that they are kept) across each quarter boundary, starting before a
+    // quarter's look-back, or ending at the end.
+    let kept = 0;
     for (const at of [1024, 2048, 3072, 4096]) {
       for (const [back, len] of [[0, 24], [1, 24], [23, 24], [24, 30], [60, 100], [200, 400], [5, 23]] as const) {
         const data = Buffer.alloc(4096, 0x20);
-        data.write('Q'.repeat(len), Math.max(0, Math.min(4096 - len, at - back)), 'latin1');
+        data.write(B64_TEXT.slice(0, len), Math.max(0, Math.min(4096 - len, at - back)), 'latin1');
         const w = wasm.pass(data, true);
         expect(w.runs, `run at ${at} - ${back}, ${len} long`).toEqual(base64Runs(data));
         expect(w).toEqual(js.pass(data, true));
+        kept += w.runs.length / 2;
       }
     }
+    expect(kept).toBe(24);
     // Every keyword common: the pass stops early, and the runs are still all found.
-    const saturating = Buffer.from(words.map((w) => `${w} `.repeat(300)).join('') + 'Q'.repeat(40), 'latin1');
+    const saturating = Buffer.from(words.map((w) => `${w} `.repeat(300)).join('') + B64_TEXT.slice(0, 40), 'latin1');
     expect(wasm.pass(saturating, true)).toEqual(js.pass(saturating, true));
     expect(wasm.pass(saturating, true).runs.length).toBeGreaterThan(0);
     // Common keywords go quiet (whole-text rules) identically, and a quiet state wakes up in the next blob.
@@ -118,18 +125,54 @@ describe('base64 runs', () => {
     return out;
   }
 
-  it('finds exactly the runs of 24 or more, at the edges and at every length around the limit', () => {
-    const cases = ['', 'a'.repeat(23), 'a'.repeat(24), ` ${'b'.repeat(24)}`, `${'c'.repeat(25)} `, `x ${'Q'.repeat(23)} ${'R'.repeat(24)} ${'S'.repeat(47)}=${'T'.repeat(48)}`];
+  /** What decode.ts would make of a run, were it not refused earlier: printable text or not. */
+  function decodesToText(run: string): boolean {
+    const text = Buffer.from(run, /[-_]/.test(run) ? 'base64url' : 'base64').toString('utf8');
+    if (text.length < 12 || text.includes('\uFFFD')) return false;
+    let printable = 0;
+    for (const ch of text) {
+      const c = ch.charCodeAt(0);
+      if ((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13 || c >= 0xa0) printable += ch.length;
+    }
+    return printable / text.length >= 0.95;
+  }
+
+  it('keeps every run of 24 or more that decodes to text, at the edges and at every length around the limit, and drops most others', () => {
+    const cases = ['', B64_TEXT.slice(0, 23), B64_TEXT.slice(0, 24), ` ${B64_TEXT.slice(4, 28)}`, `${B64_TEXT.slice(0, 25)} `, 'a'.repeat(24), `x ${'Q'.repeat(23)} ${'R'.repeat(24)} ${'S'.repeat(47)}=${'T'.repeat(48)}`];
+    cases.push(Buffer.from('naïve café — ünïcödé text, ' + 'ok '.repeat(20)).toString('base64'));
     let seed = 7;
     for (let k = 0; k < 300; k++) {
       let s = '';
       const len = 1 + (k * 37) % 400;
-      for (let i = 0; i < len; i++) {
+      while (s.length < len) {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-        s += seed % 9 === 0 ? ' ' : 'aZ9+/_-'[seed % 7];
+        // Random alphabet bytes, spaces, and (aligned) base64 of text, some of it url-safe.
+        if (seed % 5 === 0) s += ` ${B64_TEXT.slice(0, 4 * (6 + (seed % 20)))}${seed % 2 ? '' : '-_'} `;
+        else s += seed % 9 === 0 ? ' ' : 'aZ9+/_-'[seed % 7];
       }
       cases.push(s);
     }
-    for (const c of cases) expect(base64Runs(Buffer.from(c, 'latin1')), JSON.stringify(c.slice(0, 40))).toEqual(reference(Buffer.from(c, 'latin1')));
+    let dropped = 0;
+    let keptText = 0;
+    for (const c of cases) {
+      const data = Buffer.from(c, 'latin1');
+      const all = reference(data);
+      const got = base64Runs(data);
+      const pairs = (r: number[]) => Array.from({ length: r.length / 2 }, (_, i) => `${r[2 * i]}-${r[2 * i + 1]}`);
+      const gotPairs = new Set(pairs(got));
+      // Only runs of 24 or more, each as the per-byte definition finds it...
+      for (const p of gotPairs) expect(pairs(all), JSON.stringify(c.slice(0, 40))).toContain(p);
+      // ...and none the decoder would turn into text is left out.
+      for (let i = 0; i < all.length; i += 2) {
+        const run = c.slice(all[i], all[i + 1]);
+        const text = decodesToText(run);
+        if (text) expect(gotPairs.has(`${all[i]}-${all[i + 1]}`), run.slice(0, 40)).toBe(true);
+        if (text) keptText++;
+        else if (!gotPairs.has(`${all[i]}-${all[i + 1]}`)) dropped++;
+      }
+    }
+    // Not vacuous: text runs were kept, and runs of random alphabet bytes dropped.
+    expect(keptText).toBeGreaterThan(10);
+    expect(dropped).toBeGreaterThan(100);
   });
 });

@@ -90,7 +90,29 @@ function decodeBase64(run: string): string | null {
   return looksLikeText(text) ? text : null;
 }
 
+/**
+ * A necessary test before decodeURIComponent (which throws, caught, on what fails the first part):
+ * every `%` starts a `%XX`, and what the run decodes to could still pass looksLikeText (each `%XX`
+ * gives at most one character, and one of a control byte is a non-printable one). C's printf
+ * formats (`%s`, `%02x`) are most percent runs in source code, and fail here without decoding.
+ */
+function mayDecodePercent(run: string): boolean {
+  let escapes = 0;
+  let ctrl = 0;
+  for (let p = run.indexOf('%'); p !== -1; p = run.indexOf('%', p + 3)) {
+    const h1 = run.charCodeAt(p + 1);
+    const h2 = run.charCodeAt(p + 2);
+    if (!(h1 < 128 && HEX[h1] && h2 < 128 && HEX[h2])) return false;
+    escapes++;
+    const byte = parseInt(run.slice(p + 1, p + 3), 16);
+    if ((byte < 0x20 && byte !== 9 && byte !== 10 && byte !== 13) || byte === 0x7f) ctrl++;
+  }
+  const most = run.length - 2 * escapes;
+  return most >= DECODE_LIMITS.minDecodedLength && ctrl * 20 <= most;
+}
+
 function decodePercent(run: string): string | null {
+  if (!mayDecodePercent(run)) return null;
   try {
     const text = decodeURIComponent(run);
     return text !== run && looksLikeText(text) ? text : null;

@@ -15,7 +15,11 @@ export interface KernelTables {
   overlap: number;
   /** 1 for bytes of the base64 alphabets; runs at least minRun long are reported. */
   base64: Uint8Array;
+  /** Each alphabet byte's 6-bit value: the kernel decodes a run to see whether it could be text. */
+  sextet: Uint8Array;
   minRun: number;
+  /** Longer runs are not decoded, so not reported. */
+  maxRun: number;
 }
 
 export interface WasmKernel {
@@ -42,8 +46,8 @@ interface Exports {
   memory: Memory;
   setLayout(...args: number[]): void;
   scan(data: number, n: number, overlap: number, epoch: number): void;
-  setBase64(at: number): void;
-  runs(data: number, n: number, minRun: number, out: number): number;
+  setBase64(at: number, sextetAt: number): void;
+  runs(data: number, n: number, minRun: number, out: number, maxRun: number): number;
 }
 
 // Beside the compiled JS in dist/, and from the sources (tests run src/ through vitest) in dist/.
@@ -87,6 +91,7 @@ export function newWasmKernel(t: KernelTables): WasmKernel | null {
   };
   const classesAt = place(256);
   const base64At = place(256);
+  const sextetAt = place(256);
   const stepAt = place(t.step.length * 4);
   const deadAt = place(t.step.length * 4);
   const outStartAt = place(t.outStart.length * 4);
@@ -119,7 +124,7 @@ export function newWasmKernel(t: KernelTables): WasmKernel | null {
       scan(dataAt, data.length, t.overlap, ++epoch);
       const found: number[] = [];
       if (wantRuns) {
-        const k = runs(dataAt, data.length, t.minRun, runsAt);
+        const k = runs(dataAt, data.length, t.minRun, runsAt, t.maxRun);
         const view = new Int32Array(memory.buffer, runsAt, k);
         for (let j = 0; j < k; j++) found.push(view[j]!);
       }
@@ -128,7 +133,8 @@ export function newWasmKernel(t: KernelTables): WasmKernel | null {
   };
   data8.set(t.classes, classesAt);
   data8.set(t.base64, base64At);
-  setBase64(base64At);
+  data8.set(t.sextet, sextetAt);
+  setBase64(base64At, sextetAt);
   new Int32Array(memory.buffer, stepAt, t.step.length).set(t.step);
   new Int32Array(memory.buffer, outStartAt, t.outStart.length).set(t.outStart);
   new Int32Array(memory.buffer, outIdsAt, t.outIds.length).set(t.outIds);

@@ -1,3 +1,4 @@
+import { DECODE_LIMITS } from './decode.js';
 import { newWasmKernel, type KernelTables, type WasmKernel } from './prefilter-wasm.js';
 import type { Rule } from './rule.js';
 
@@ -13,6 +14,11 @@ import type { Rule } from './rule.js';
 /** Bytes of the base64 and base64url alphabets (padding is picked up after the run). */
 const BASE64_MASK = new Int32Array(256);
 for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') BASE64_MASK[ch.charCodeAt(0)] = -1;
+/** Each alphabet byte's 6-bit value, base64 and base64url alike (`+`/`-` are 62, `/`/`_` 63). */
+const SEXTET = new Uint8Array(256);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'].forEach((ch, i) => (SEXTET[ch.charCodeAt(0)] = i));
+SEXTET[0x2b] = SEXTET[0x2d] = 62;
+SEXTET[0x2f] = SEXTET[0x5f] = 63;
 /** Shortest run worth decoding: 24 base64 characters are 18 bytes. */
 export const MIN_RUN = 24;
 
@@ -34,9 +40,44 @@ export interface PassResult {
 }
 
 /**
- * [start, end) byte ranges of base64-alphabet runs at least MIN_RUN long. A run that long holds
- * one of every MIN_RUN-th byte, so only those are looked at, and each hit is grown both ways:
- * most bytes are never read (measured 2-3x faster than a per-byte pass on source code).
+ * Could data[a, b) be the base64 of text, as decodeBase64() and looksLikeText() in decode.ts judge
+ * it? A necessary test only (a run it refuses, the decoder refuses too): at least 12 decoded bytes,
+ * valid UTF-8 in shape (a bad sequence decodes to U+FFFD), and at most one in 20 an ASCII control
+ * byte (each is a non-printable character, and there are no more characters than bytes). Most
+ * base64-alphabet runs in source code are identifiers and paths: decoded, random bytes that fail
+ * here without a string being made. The kernel (kernel/prefilter.ts) has the same test.
+ */
+function textLike(data: Uint8Array, a: number, b: number): boolean {
+  let acc = 0;
+  let bits = 0;
+  let n = 0;
+  let ctrl = 0;
+  let need = 0; // continuation bytes the current UTF-8 sequence still needs
+  for (let i = a; i < b; i++) {
+    acc = ((acc << 6) | SEXTET[data[i]!]!) & 0xffffff;
+    bits += 6;
+    if (bits < 8) continue;
+    bits -= 8;
+    const byte = (acc >> bits) & 0xff;
+    n++;
+    if (need > 0) {
+      if ((byte & 0xc0) !== 0x80) return false;
+      need--;
+    } else if (byte < 0x80) {
+      if ((byte < 0x20 && byte !== 9 && byte !== 10 && byte !== 13) || byte === 0x7f) ctrl++;
+    } else if (byte >= 0xc0 && byte < 0xe0) need = 1;
+    else if (byte >= 0xe0 && byte < 0xf0) need = 2;
+    else if (byte >= 0xf0 && byte < 0xf8) need = 3;
+    else return false;
+  }
+  return need === 0 && n >= 12 && ctrl * 20 <= n;
+}
+
+/**
+ * [start, end) byte ranges of base64-alphabet runs at least MIN_RUN long (and at most
+ * DECODE_LIMITS.maxSpanLength: longer ones are never decoded) that could decode to text. A run
+ * that long holds one of every MIN_RUN-th byte, so only those are looked at, and each hit is grown
+ * both ways: most bytes are never read (measured 2-3x faster than a per-byte pass on source code).
  */
 export function base64Runs(data: Uint8Array): number[] {
   const runs: number[] = [];
@@ -51,7 +92,7 @@ export function base64Runs(data: Uint8Array): number[] {
     while (a > floor && BASE64_MASK[data[a - 1]!] !== 0) a--;
     let b = i + 1;
     while (b < n && BASE64_MASK[data[b]!] !== 0) b++;
-    if (b - a >= MIN_RUN) runs.push(a, b);
+    if (b - a >= MIN_RUN && b - a <= DECODE_LIMITS.maxSpanLength && textLike(data, a, b)) runs.push(a, b);
     floor = b;
     i = b + MIN_RUN;
   }
@@ -228,7 +269,9 @@ export class KeywordPrefilter {
       maxHits: MAX_HITS,
       overlap: this.longest - 1,
       base64: Uint8Array.from(BASE64_MASK, (m) => (m ? 1 : 0)),
+      sextet: SEXTET,
       minRun: MIN_RUN,
+      maxRun: DECODE_LIMITS.maxSpanLength,
     };
   }
 

@@ -142,13 +142,52 @@ export function scan(data: usize, n: i32, overlap: i32, passEpoch: i32): void {
 // much as the keyword pass itself. A run at least minRun long holds one of every minRun-th byte,
 // so only those are looked at and each hit is grown both ways.
 let base64: usize = 0; // u8[256]: 1 for bytes of the base64 and base64url alphabets
+let sextet: usize = 0; // u8[256]: each alphabet byte's 6-bit value (`+`/`-` 62, `/`/`_` 63)
 
-export function setBase64(tableAt: usize): void {
+export function setBase64(tableAt: usize, sextetAt: usize): void {
   base64 = tableAt;
+  sextet = sextetAt;
 }
 
-/** Writes [start, end) pairs of runs of data[0, n) at out; returns how many numbers it wrote. */
-export function runs(data: usize, n: i32, minRun: i32, out: usize): i32 {
+/**
+ * Could data[a, b) be the base64 of text, as decodeBase64() and looksLikeText() in ../decode.ts
+ * judge it? A necessary test only, so that a run it refuses is one the decoder would refuse too:
+ * the decoded bytes must be at least 12, valid UTF-8 in shape (a bad sequence decodes to U+FFFD),
+ * and at most one in 20 an ASCII control byte (each is a non-printable character, and there are
+ * at most as many characters as bytes). Identifiers and paths in source code are most base64-
+ * alphabet runs; decoded they are random bytes, and almost all fail here, without a string made.
+ */
+function textLike(data: usize, a: i32, b: i32): bool {
+  let acc: u32 = 0;
+  let bits: i32 = 0;
+  let n: i32 = 0;
+  let ctrl: i32 = 0;
+  let need: i32 = 0; // continuation bytes the current UTF-8 sequence still needs
+  for (let i = a; i < b; i++) {
+    acc = (acc << 6) | <u32>load<u8>(sextet + <usize>load<u8>(data + <usize>i));
+    bits += 6;
+    if (bits < 8) continue;
+    bits -= 8;
+    const byte = (acc >> <u32>bits) & 0xff;
+    n++;
+    if (need > 0) {
+      if ((byte & 0xc0) != 0x80) return false;
+      need--;
+    } else if (byte < 0x80) {
+      if ((byte < 0x20 && byte != 9 && byte != 10 && byte != 13) || byte == 0x7f) ctrl++;
+    } else if (byte >= 0xc0 && byte < 0xe0) need = 1;
+    else if (byte >= 0xe0 && byte < 0xf0) need = 2;
+    else if (byte >= 0xf0 && byte < 0xf8) need = 3;
+    else return false;
+  }
+  return need == 0 && n >= 12 && ctrl * 20 <= n;
+}
+
+/**
+ * Writes [start, end) pairs of the runs of data[0, n) at out that could decode to text (at most
+ * maxRun long: longer ones are not decoded); returns how many numbers it wrote.
+ */
+export function runs(data: usize, n: i32, minRun: i32, out: usize, maxRun: i32): i32 {
   let k: i32 = 0;
   let floor: i32 = 0;
   let i: i32 = minRun - 1;
@@ -161,7 +200,7 @@ export function runs(data: usize, n: i32, minRun: i32, out: usize): i32 {
     while (a > floor && load<u8>(base64 + <usize>load<u8>(data + <usize>(a - 1))) != 0) a--;
     let b = i + 1;
     while (b < n && load<u8>(base64 + <usize>load<u8>(data + <usize>b)) != 0) b++;
-    if (b - a >= minRun) {
+    if (b - a >= minRun && b - a <= maxRun && textLike(data, a, b)) {
       store<i32>(out + (<usize>k << 2), a);
       store<i32>(out + (<usize>(k + 1) << 2), b);
       k += 2;
