@@ -1,4 +1,5 @@
-import { chmod, lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, copyFile, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OutputError, UsageError } from './errors.js';
@@ -34,19 +35,77 @@ async function requireDirectory(repo: string): Promise<void> {
   throw new UsageError(`not a directory: ${escapeControl(repo)}`);
 }
 
-export async function installPreCommitHook(repo: string, force: boolean): Promise<string> {
+/** Where the hook lives: `.git/hooks`, or core.hooksPath. */
+async function hookPath(repo: string): Promise<{ hooksDir: string; path: string }> {
   await requireDirectory(repo);
   const root = await requireRepo(repo);
   const hooksRel = pathLine(await gitOutput(root, ['rev-parse', '--git-path', 'hooks']));
   const hooksDir = isAbsolute(hooksRel) ? hooksRel : join(root, hooksRel);
-  const path = join(hooksDir, 'pre-commit');
+  return { hooksDir, path: join(hooksDir, 'pre-commit') };
+}
+
+const BACKUP = 'pre-commit.nhiscan-backup';
+
+/** The backups `install --force` made, oldest first: `pre-commit.nhiscan-backup`, `…-backup.2`, … */
+async function backups(hooksDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(hooksDir);
+  } catch (err) {
+    // No hooks directory yet: no backups. Anything else (EACCES) must not pass as "none".
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new OutputError(`cannot read ${escapeControl(hooksDir)}: ${(err as NodeJS.ErrnoException).code ?? 'read failed'}`);
+  }
+  const numbered = /^pre-commit\.nhiscan-backup(?:\.([1-9][0-9]{0,5}))?$/;
+  const n = (name: string): number => Number(numbered.exec(name)?.[1] ?? 1);
+  return names
+    .filter((name) => numbered.test(name))
+    .sort((a, b) => n(a) - n(b))
+    .map((name) => join(hooksDir, name));
+}
+
+/**
+ * Keep the hook that --force replaces: a copy (same mode) of a file, or a new link with the same
+ * target for a symbolic link (its target is never read or written). Never overwrites an earlier
+ * backup: each is created exclusively, under the next free number.
+ */
+async function backUp(path: string, hooksDir: string, isLink: boolean): Promise<string> {
+  for (let i = 1; i < 1000; i++) {
+    const backup = join(hooksDir, i === 1 ? BACKUP : `${BACKUP}.${i}`);
+    try {
+      if (isLink) await symlink(await readlink(path), backup);
+      else {
+        await copyFile(path, backup, constants.COPYFILE_EXCL);
+        await chmod(backup, (await stat(path)).mode & 0o7777);
+      }
+      return backup;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue; // an earlier backup: keep it, try the next name
+      if (typeof code !== 'string') throw err;
+      throw new OutputError(`cannot back up the existing hook ${escapeControl(path)}: ${code}; nothing was changed`);
+    }
+  }
+  throw new UsageError(`too many hook backups in ${escapeControl(hooksDir)}; remove old ${BACKUP}.* files`);
+}
+
+export interface Installed {
+  path: string;
+  /** Where the replaced hook was saved, when --force replaced one nhiscan did not write. */
+  backup?: string;
+}
+
+export async function installPreCommitHook(repo: string, force: boolean): Promise<Installed> {
+  const { hooksDir, path } = await hookPath(repo);
   const shown = escapeControl(path);
   let existing: string | null = null;
+  let isLink = false;
   try {
     // lstat first: reading or writing through a link (dangling or not) would touch its target,
     // which may be anywhere outside the repository.
     if ((await lstat(path)).isSymbolicLink()) {
-      if (!force) throw new UsageError(`${shown} is a symbolic link; use --force to replace the link (its target is left alone)`);
+      isLink = true;
+      if (!force) throw new UsageError(`${shown} is a symbolic link; use --force to replace the link (it is kept as ${BACKUP}; its target is left alone)`);
     } else {
       existing = await readFile(path, 'utf8');
     }
@@ -56,9 +115,12 @@ export async function installPreCommitHook(repo: string, force: boolean): Promis
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') throw new OutputError(`cannot read the existing hook ${shown}: ${code ?? 'read failed'}`);
   }
-  if (existing !== null && !existing.includes(MARKER) && !force) {
-    throw new UsageError(`${shown} exists and was not written by nhiscan; use --force to replace it`);
+  const foreign = isLink || (existing !== null && !existing.includes(MARKER));
+  if (foreign && !force) {
+    throw new UsageError(`${shown} exists and was not written by nhiscan; use --force to replace it (it is kept as ${BACKUP})`);
   }
+  // Someone else's hook is saved before anything is written: `hook uninstall` puts it back.
+  const backup = foreign ? await backUp(path, hooksDir, isLink) : undefined;
   const bin = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'nhiscan.js');
   // Written beside the hook and renamed over it: rename replaces a link itself, never its target,
   // and a failed write leaves the old hook whole.
@@ -75,5 +137,44 @@ export async function installPreCommitHook(repo: string, force: boolean): Promis
     await rm(temp, { force: true }).catch(() => undefined);
     throw new OutputError(`cannot write the hook ${shown}: ${code}`);
   }
-  return path;
+  return backup ? { path, backup } : { path };
+}
+
+export interface Uninstalled {
+  /** The hook removed, or null when there was none. */
+  removed: string | null;
+  /** The backup put back in its place, if `install --force` had made one. */
+  restored?: string;
+}
+
+/**
+ * Remove the hook nhiscan wrote, and put back the newest backup `install --force` made. A hook
+ * nhiscan did not write is left alone (exit 2): removing someone else's hook loses their work.
+ */
+export async function uninstallPreCommitHook(repo: string): Promise<Uninstalled> {
+  const { hooksDir, path } = await hookPath(repo);
+  const shown = escapeControl(path);
+  let text: string;
+  try {
+    if ((await lstat(path)).isSymbolicLink()) throw new UsageError(`${shown} is a symbolic link, not the hook nhiscan writes; left alone`);
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    // Nothing installed: uninstalling is already done (idempotent, like `rm -f`).
+    if (code === 'ENOENT') return { removed: null };
+    throw new OutputError(`cannot read the hook ${shown}: ${code ?? 'read failed'}`);
+  }
+  if (!text.includes(MARKER)) throw new UsageError(`${shown} was not written by nhiscan; left alone`);
+  const newest = (await backups(hooksDir)).at(-1);
+  try {
+    // rename over the hook is atomic: there is never a moment without one when a backup exists.
+    if (newest) await rename(newest, path);
+    else await unlink(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw err;
+    throw new OutputError(`cannot remove the hook ${shown}: ${code}`);
+  }
+  return newest ? { removed: path, restored: newest } : { removed: path };
 }

@@ -46,11 +46,11 @@ export function auditCommand(setExit: (code: number) => void, name = 'audit'): C
     .description(name === 'audit' ? 'scan repositories and the AWS account together, and join leaked keys with live ones' : 'the full demo audit on bundled fixtures (same as audit --demo)')
     .argument('[repos...]', 'repositories to scan (default: .)')
     .option('--repos-from <file>', 'read repository paths from a file, one per line')
-    .option('--demo', 'audit the bundled demo repository and demo AWS account (offline, no credentials)')
+    .option('--demo', 'audit the bundled demo repository and demo AWS account (offline, no credentials); exits 0 on its findings unless --fail-on is given')
     .addOption(formatOption(['markdown', 'csv']))
     .option('-o, --output <file>', 'write the report to a file (mode 0600) instead of stdout')
     .option('--html <file>', 'also write a self-contained HTML report (mode 0600)')
-    .addOption(failOnOption())
+    .addOption(failOnOption('; the demo alone exits 0 on its findings unless this is given'))
     .option('--show-secrets', 'print secrets in full (default: redacted)')
     .addOption(new Option('--max-file-size <size>', 'skip blobs larger than this').default('10MiB'))
     .addOption(decodeDepthOption());

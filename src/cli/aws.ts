@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runAwsAudit } from '../aws-audit.js';
 import { checkRegion, DEFAULT_TIMEOUTS, timeoutsFromSeconds, type AwsOptions } from '../cloud/aws/clients.js';
-import { READ_ONLY_POLICY } from '../cloud/aws/permissions.js';
 import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
+import { POLICY_VARIANTS, policyFor, type PolicyVariant } from '../remediate/permissions.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../score/rules.js';
 import { conclude, failOnOption, formatOption, resolveFormat, withGlobalOptions, type GlobalFlags } from './common.js';
 import { Spinner } from './progress.js';
@@ -55,8 +55,9 @@ function regionList(value: string): string[] {
 /** The AWS options `aws`, `audit`, `rotate` and `revoke` share. */
 export function addAwsOptions(cmd: Command): Command {
   return cmd
-    .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
-    .option('--region <region>', 'AWS region')
+    // -p and -r as Prowler has them, so its users' fingers work here too.
+    .option('-p, --profile <name>', 'AWS profile (default: the standard credential chain)')
+    .option('-r, --region <region>', "AWS region (default: AWS_REGION, or the profile's)")
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (default: AWS_ENDPOINT_URL)')
     .addOption(
       new Option('--aws-timeout <seconds>', `seconds an AWS call may take to answer (default ${DEFAULT_TIMEOUTS.requestMs / 1000}; connecting gets at most ${DEFAULT_TIMEOUTS.connectMs / 1000})`).argParser(seconds),
@@ -78,8 +79,8 @@ export function awsClientOptions(flags: { profile?: string; region?: string; end
 
 export function addAwsAuditOptions(cmd: Command): Command {
   addAwsOptions(cmd)
-    .addOption(new Option('--regions <list>', 'Secrets Manager regions, comma-separated (default: --region)').argParser(regionList))
-    .option('--all-regions', 'Secrets Manager in every enabled region')
+    .addOption(new Option('--regions <list>', 'regions whose Secrets Manager secrets are listed, comma-separated (IAM is global, so no other call is regional; default: --region)').argParser(regionList))
+    .option('--all-regions', "list Secrets Manager secrets in every region the account has enabled (account:ListRegions)")
     .option('--credential-report <file>', 'offline: `aws iam get-credential-report` output (JSON or the decoded CSV)')
     .option('--authorization-details <file>', 'offline: `aws iam get-account-authorization-details` output')
     .option('--secrets <file>', 'offline: `aws secretsmanager list-secrets` output')
@@ -123,12 +124,16 @@ export function awsCommand(setExit: (code: number) => void): Command {
     .addOption(formatOption(['csv']))
     .option('-o, --output <file>', 'write the report to a file (mode 0600) instead of stdout')
     .addOption(failOnOption())
-    .option('--print-policy', 'print the read-only IAM policy nhiscan needs, and exit');
+    .addOption(
+      new Option('--print-policy [variant]', 'print the IAM policy nhiscan needs and exit: read-only (aws, audit; default), remediation (revoke, rotate) or all')
+        .choices([...POLICY_VARIANTS])
+        .preset('read-only'),
+    );
   addAwsAuditOptions(cmd);
   withGlobalOptions(cmd);
-  cmd.action(async (flags: AwsFlags & { format?: string; output?: string; failOn: string; printPolicy?: boolean }) => {
+  cmd.action(async (flags: AwsFlags & { format?: string; output?: string; failOn: string; printPolicy?: string }) => {
     if (flags.printPolicy) {
-      process.stdout.write(`${JSON.stringify(READ_ONLY_POLICY, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(policyFor(flags.printPolicy as PolicyVariant), null, 2)}\n`);
       setExit(0);
       return;
     }

@@ -25,7 +25,8 @@ function subcommand(name: 'create' | 'update', setExit: (code: number) => void):
         : 'rescan: add new findings, keep existing entries (and their reasons), drop entries no longer seen',
     )
     .argument('[target]', 'repository or directory', '.')
-    .option('-f, --file <file>', `baseline file (default: ${BASELINE_FILE} in the target's root)`)
+    // No short flag: -f is --format in every other command.
+    .option('--file <file>', `baseline file (default: ${BASELINE_FILE} in the target's root)`)
     .option('--reason <text>', 'reason recorded on new entries')
     .option('--author <name>', 'author recorded on new entries')
     .option('--expires <YYYY-MM-DD>', 'new entries count as findings again from this date');

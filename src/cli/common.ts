@@ -26,8 +26,8 @@ export function formatOption(extra: readonly string[] = []): Option {
   return new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices([...FORMATS, ...extra]);
 }
 
-export function failOnOption(): Option {
-  return new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
+export function failOnOption(note = ''): Option {
+  return new Option('--fail-on <severity>', `exit 1 when a finding is at or above this severity${note}`)
     .choices(['critical', 'high', 'medium', 'low', 'info'])
     .default('low');
 }

@@ -194,3 +194,87 @@ describe('small holes', () => {
     expect(JSON.parse(run.stdout).findings.map((f: { fingerprint: string }) => f.fingerprint)).toContain(fp);
   });
 });
+
+describe('hook install --force keeps a backup; hook uninstall puts it back (issue 13)', () => {
+  const hooks = (dir: string) => join(dir, '.git', 'hooks');
+
+  it('--force over a foreign hook saves it byte for byte with its mode, then uninstall restores it', async () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'x\n' });
+    const hook = join(hooks(r.dir), 'pre-commit');
+    writeFileSync(hook, '#!/bin/sh\necho mine\n', { mode: 0o750 });
+    chmodSync(hook, 0o750);
+    const forced = await cli(['hook', 'install', r.dir, '--force']);
+    expectContract(forced, { code: 0, lines: 1, says: /installed pre-commit hook: .*pre-commit \(the previous hook is kept as .*pre-commit\.nhiscan-backup\)/ });
+    const backup = join(hooks(r.dir), 'pre-commit.nhiscan-backup');
+    expect(readFileSync(backup, 'utf8')).toBe('#!/bin/sh\necho mine\n');
+    expect(lstatSync(backup).mode & 0o777).toBe(0o750);
+    expect(readFileSync(hook, 'utf8')).toContain('# nhiscan pre-commit hook');
+
+    const removed = await cli(['hook', 'uninstall', r.dir]);
+    expectContract(removed, { code: 0, lines: 1, says: /removed pre-commit hook: .*\(restored the previous hook from .*pre-commit\.nhiscan-backup\)/ });
+    expect(readFileSync(hook, 'utf8')).toBe('#!/bin/sh\necho mine\n');
+    expect(lstatSync(hook).mode & 0o777).toBe(0o750);
+    expect(existsSync(backup)).toBe(false);
+  });
+
+  it('a second --force never overwrites the first backup; our own hook is replaced without one', async () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'x\n' });
+    const hook = join(hooks(r.dir), 'pre-commit');
+    writeFileSync(hook, '#!/bin/sh\necho first\n');
+    expect((await cli(['hook', 'install', r.dir, '--force'])).code).toBe(0);
+    // Reinstalling over nhiscan's own hook needs no --force and makes no backup.
+    expectContract(await cli(['hook', 'install', r.dir]), { code: 0, lines: 1, says: /^installed pre-commit hook: \S+\n$/ });
+    writeFileSync(hook, '#!/bin/sh\necho second\n');
+    expect((await cli(['hook', 'install', r.dir, '--force'])).code).toBe(0);
+    expect(readFileSync(join(hooks(r.dir), 'pre-commit.nhiscan-backup'), 'utf8')).toBe('#!/bin/sh\necho first\n');
+    expect(readFileSync(join(hooks(r.dir), 'pre-commit.nhiscan-backup.2'), 'utf8')).toBe('#!/bin/sh\necho second\n');
+    // Uninstall puts back the newest, the hook --force replaced last.
+    expect((await cli(['hook', 'uninstall', r.dir])).code).toBe(0);
+    expect(readFileSync(hook, 'utf8')).toBe('#!/bin/sh\necho second\n');
+    expect(existsSync(join(hooks(r.dir), 'pre-commit.nhiscan-backup'))).toBe(true);
+  });
+
+  it('--force over a symlink keeps the link (same target) as the backup; the target is never touched', async () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'x\n' });
+    const outside = join(tempDir(), 'shared-hook');
+    writeFileSync(outside, '#!/bin/sh\necho shared\n');
+    const hook = join(hooks(r.dir), 'pre-commit');
+    symlinkSync(outside, hook);
+    expect((await cli(['hook', 'install', r.dir, '--force'])).code).toBe(0);
+    expect(readlinkSync(join(hooks(r.dir), 'pre-commit.nhiscan-backup'))).toBe(outside);
+    expect(readFileSync(outside, 'utf8')).toBe('#!/bin/sh\necho shared\n');
+    expect((await cli(['hook', 'uninstall', r.dir])).code).toBe(0);
+    expect(readlinkSync(hook)).toBe(outside);
+    expect(readFileSync(outside, 'utf8')).toBe('#!/bin/sh\necho shared\n');
+  });
+
+  it('uninstall without a hook is done already (0); a hook nhiscan did not write is left alone (2)', async () => {
+    const r = repo();
+    r.commit('init', { 'a.txt': 'x\n' });
+    expectContract(await cli(['hook', 'uninstall', r.dir]), { code: 0, lines: 1, says: /no pre-commit hook installed; nothing to remove/ });
+    const hook = join(hooks(r.dir), 'pre-commit');
+    writeFileSync(hook, '#!/bin/sh\necho mine\n');
+    expectContract(await cli(['hook', 'uninstall', r.dir]), { code: 2, says: /pre-commit was not written by nhiscan; left alone$/m });
+    expect(readFileSync(hook, 'utf8')).toBe('#!/bin/sh\necho mine\n');
+    expectContract(await cli(['hook', 'uninstall', join(r.dir, 'nope')]), { code: 2, says: /repository not found/ });
+  });
+
+  it('a backup that cannot be written stops --force before the old hook is replaced (3, nothing changed)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-bh-ro-'));
+    dirs.push(dir);
+    execFileSync('git', ['init', '-q', dir]);
+    const hook = join(dir, '.git', 'hooks', 'pre-commit');
+    writeFileSync(hook, '#!/bin/sh\necho mine\n');
+    chmodSync(join(dir, '.git', 'hooks'), 0o555);
+    try {
+      const run = withoutDac(['hook', 'install', dir, '--force']);
+      expectContract(run, { code: 3, says: /cannot back up the existing hook .*pre-commit: EACCES; nothing was changed/ });
+      expect(readFileSync(hook, 'utf8')).toBe('#!/bin/sh\necho mine\n');
+    } finally {
+      chmodSync(join(dir, '.git', 'hooks'), 0o755);
+    }
+  });
+});
