@@ -86,10 +86,10 @@ export async function runAudit(opts: AuditOptions): Promise<{ report: Report; ap
   const leaks = correlate(secrets, inv, owners, now);
   const leakedIds = new Set([...leakedKeysInAccount(secrets, inv), ...owners.keys()]);
   const scored = await scoreAccount(inv, { ...opts.aws, now }, leakedIds);
-  const correlatedIds = new Set(leaks.map((l) => l.credential?.id));
+  // The leak finding holds the key id's secret finding whole (`leaked`); do not report it twice.
+  const joinedIds = new Set(leaks.map((l) => l.credential.id));
   const secretFindings: SecretFinding[] = secrets
-    // The leak finding carries the key id's location; do not report it twice.
-    .filter((f) => !(f.ruleId === 'aws-access-key-id' && correlatedIds.has(f.identifier)))
+    .filter((f) => !(f.ruleId === 'aws-access-key-id' && f.identifier !== undefined && joinedIds.has(f.identifier)))
     .map((f) => ({ ...f, risk: f.risk ?? SECRET_RISK[f.severity] + (f.inHead ? 5 : 0) }));
   const findings: Finding[] = [...leaks, ...scored.findings, ...secretFindings].sort((a, b) => (b.risk ?? 0) - (a.risk ?? 0) || compareFindings(a, b));
   const report: Report = {

@@ -27,7 +27,7 @@ export type FindingKind =
   | 'secret' // a credential value found in content
   | 'sensitive-file' // a file whose presence alone is the leak
   | 'cloud' // a risk on a live cloud identity or credential
-  | 'leak'; // a leaked credential joined with its live cloud state
+  | 'leak'; // a leaked credential joined with its live cloud state (LeakFinding)
 
 export interface Remediation {
   hint: string;
@@ -129,16 +129,81 @@ export interface CredentialRef {
 export type Evidence = Record<string, string | number | boolean | null | string[]>;
 
 export interface CloudFinding extends FindingBase {
-  kind: 'cloud' | 'leak';
+  kind: 'cloud';
   identity: IdentityRef;
   credential?: CredentialRef;
   evidence: Evidence;
 }
 
-export type Finding = SecretFinding | CloudFinding;
+/** What the account says about a credential, when it holds it. */
+export interface CredentialState {
+  status: 'Active' | 'Inactive';
+  created: string | null;
+  lastUsed: string | null;
+  lastUsedService: string | null;
+  lastUsedRegion: string | null;
+  /** Where the state came from: the inventory, or GetAccessKeyLastUsed for a key it could not place. */
+  from: 'inventory' | 'GetAccessKeyLastUsed';
+}
+
+/**
+ * How the leaked key id relates to the audited account:
+ * `in-account` (state set), `foreign-account` (decodes to another account), `canary` (a known
+ * honeytoken account, never contacted), `not-found` (nowhere to be found).
+ */
+export type LeakMatch = 'in-account' | 'foreign-account' | 'canary' | 'not-found';
+
+/** The cloud half of a leak, typed: writers and remediation read these fields, never evidence strings. */
+export interface LeakCloud {
+  match: LeakMatch;
+  /** The account the key id decodes to offline, when it does. */
+  account: string | null;
+  /** The key's state in the account; null unless `match` is `in-account`. */
+  state: CredentialState | null;
+  /**
+   * The exposure window: from the first commit that introduced the key (the leaked finding's
+   * location date; null for sources without history) to the audit. The key stays in history after
+   * deactivation, so the window ends at the audit, not at the key's deactivation.
+   */
+  exposure: { since: string | null; until: string; days: number | null };
+  /** Last use later than the leak (possible abuse); null when either date is unknown. */
+  usedAfterLeak: boolean | null;
+  /** An AWS secret access key was found at the same commit and path. */
+  secretKeyLeakedToo: boolean;
+}
+
+/**
+ * A leaked credential joined with its live cloud state. `leaked` is the secret finding itself,
+ * whole: its location (the file and line of the leak, which SARIF points at), occurrences, inHead
+ * and redacted value. The leak's own rule, severity and risk say what the join found.
+ */
+export interface LeakFinding extends FindingBase {
+  kind: 'leak';
+  /** The owning IAM user when the account holds the key; the decoded account's root otherwise. */
+  identity: IdentityRef;
+  credential: CredentialRef;
+  leaked: SecretFinding;
+  cloud: LeakCloud;
+}
+
+export type Finding = SecretFinding | CloudFinding | LeakFinding;
 
 export function isSecretFinding(f: Finding): f is SecretFinding {
   return f.kind === 'secret' || f.kind === 'sensitive-file';
+}
+
+export function isLeakFinding(f: Finding): f is LeakFinding {
+  return f.kind === 'leak';
+}
+
+/**
+ * Where in the scanned source a finding points, if anywhere: a secret's own location, or the
+ * location of the secret a leak was joined from. Account findings have none.
+ */
+export function sourceOf(f: Finding): SecretFinding | null {
+  if (isSecretFinding(f)) return f;
+  if (isLeakFinding(f)) return f.leaked;
+  return null;
 }
 
 /** Something the tool could not read. Any gap makes the run incomplete (exit 3). */

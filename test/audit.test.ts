@@ -34,14 +34,18 @@ describe('correlation', () => {
     const id = awsKeyId(ACCOUNT);
     const [f] = correlate([leak(id, ACCOUNT)], inv([key(id)]), new Map(), NOW);
     expect(f).toMatchObject({ kind: 'leak', ruleId: 'aws-leaked-key-active', severity: 'critical', nhi: ['NHI2'], risk: 100, identity: { name: 'svc-a' }, credential: { kind: 'access-key', id } });
-    expect(f!.evidence).toMatchObject({ user: 'svc-a', exposureDays: 151, commit: 'c0ffee', author: 'Dev <dev@example.org>', path: 'deploy.sh', inHead: false, usedAfterLeak: true });
+    // Typed: the secret finding it was joined from, whole, and the cloud half.
+    expect(f!.leaked).toMatchObject({ ruleId: 'aws-access-key-id', identifier: id, inHead: false, location: { path: 'deploy.sh', line: 1, commit: 'c0ffee', author: 'Dev', email: 'dev@example.org' } });
+    expect(f!.cloud).toMatchObject({ match: 'in-account', account: ACCOUNT, exposure: { since: '2026-01-01T00:00:00+00:00', days: 151 }, usedAfterLeak: true, secretKeyLeakedToo: false });
+    expect(f!.cloud.state).toEqual({ status: 'Active', created: '2025-06-01T00:00:00Z', lastUsed: '2026-05-30T00:00:00Z', lastUsedService: 's3', lastUsedRegion: 'us-east-1', from: 'inventory' });
+    expect(f!.fingerprint).toBe(`leak:fp-${id}`);
     expect(f!.remediation?.command).toBe(`nhiscan revoke access-key ${id} --user svc-a && nhiscan rotate access-key ${id} --user svc-a`);
   });
 
   it('not used since the leak says so', () => {
     const id = awsKeyId(ACCOUNT);
     const [f] = correlate([leak(id, ACCOUNT, '2026-05-31T00:00:00Z')], inv([key(id)]), new Map(), NOW);
-    expect(f!.evidence.usedAfterLeak).toBe(false);
+    expect(f!.cloud.usedAfterLeak).toBe(false);
   });
 
   it('leaked, inactive: high, and the fix is deletion', () => {
@@ -55,7 +59,7 @@ describe('correlation', () => {
     const id = awsKeyId(ACCOUNT);
     const owners = new Map([[id, { user: 'ghost-user', lastUsed: '2026-02-01T00:00:00.000Z', lastUsedService: 'sts' }]]);
     const [f] = correlate([leak(id, ACCOUNT)], inv([]), owners, NOW);
-    expect(f).toMatchObject({ ruleId: 'aws-leaked-key-active', identity: { name: 'ghost-user' }, evidence: { ownerFrom: 'GetAccessKeyLastUsed', usedAfterLeak: true } });
+    expect(f).toMatchObject({ ruleId: 'aws-leaked-key-active', identity: { name: 'ghost-user' }, cloud: { match: 'in-account', state: { status: 'Active', from: 'GetAccessKeyLastUsed' }, usedAfterLeak: true } });
   });
 
   it('a key of another account is reported with that account, a canary as a canary, an unknown one as not found', () => {
@@ -68,8 +72,11 @@ describe('correlation', () => {
       ['aws-leaked-canary-token', 'info'],
       ['aws-leaked-key-not-found', 'low'],
     ]);
-    expect(out[0]!.evidence.account).toBe('999988887777');
-    expect(out[1]!.evidence.canary).toBe(true);
+    expect(out.map((f) => [f.cloud.match, f.cloud.account, f.cloud.state])).toEqual([
+      ['foreign-account', '999988887777', null],
+      ['canary', '052310077262', null],
+      ['not-found', ACCOUNT, null],
+    ]);
   });
 });
 
@@ -80,7 +87,7 @@ describe('nhiscan audit --demo (end to end)', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('Leaked credentials, joined with the account');
     expect(r.stdout).toMatch(/CRITICAL\s+Leaked AWS access key is active in the account {2}svc-deploy/);
-    expect(r.stdout).toMatch(/usedAfterLeak=true/);
+    expect(r.stdout).toMatch(/id AKIAXF6PZTYLINCXSJWR · not in HEAD \(history only\)\n {2}Active · created 2024-01-20 · .*used after the leak/);
     expect(r.stdout).toContain('nhiscan revoke access-key AKIAXF6PZTYLINCXSJWR --user svc-deploy');
     expect(r.stdout).toMatch(/HIGH\s+Leaked AWS access key exists, inactive/);
     expect(r.stdout).toMatch(/Leaked AWS key belongs to another account {2}account 918273645501/);

@@ -45,7 +45,7 @@ describe('baseline', () => {
     const t = githubToken();
     r.commit('leak', { 'a.env': `T=${t}\n` });
     const file = join(r.dir, 'base.json');
-    expect(runCli(['baseline', 'create', r.dir, '-f', file, '--expires', '2000-01-01']).code).toBe(0);
+    expect(runCli(['baseline', 'create', r.dir, '--file', file, '--expires', '2000-01-01']).code).toBe(0);
     const expired = json(runCli(['scan', r.dir, '-f', 'json', '-b', file]).stdout);
     expect(expired.findings).toHaveLength(1);
     expect(expired.baseline?.expired).toHaveLength(1);

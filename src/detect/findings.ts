@@ -85,13 +85,13 @@ export function buildFindings(hits: BlobHits[], provenance: Provenance, opts: Bu
   for (const hit of hits) {
     const seenInBlob = new Set<string>();
     for (const match of hit.matches) {
-      const fp = fingerprint(match.rule.id, match.secret);
+      const fp = fingerprint({ ruleId: match.rule.id, value: match.secret });
       if (seenInBlob.has(fp)) continue;
       seenInBlob.add(fp);
       place(hit, fp, { kind: 'secret', match }, match.line, match.column, () => true);
     }
     for (const rule of hit.files) {
-      place(hit, fingerprint(rule.id, hit.contentId ?? hit.path), { kind: 'file', rule }, 0, 0, (p) => rule.path.test(p));
+      place(hit, fingerprint({ ruleId: rule.id, value: hit.contentId ?? hit.path }), { kind: 'file', rule }, 0, 0, (p) => rule.path.test(p));
     }
   }
 
@@ -184,7 +184,7 @@ export function gateChangeFinding(change: GateFileChange, base: string, severity
     nhi: [],
     provider: 'nhiscan',
     secret: '',
-    fingerprint: fingerprint(ruleId, `${change.path}@${commit.commit}`),
+    fingerprint: fingerprint({ ruleId, value: `${change.path}@${commit.commit}` }),
     location,
     occurrences: { commits: 1, paths: 1, blobs: 0, locations: [location] },
     inHead: null,

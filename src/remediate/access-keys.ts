@@ -188,7 +188,31 @@ export async function revokeKeySteps(env: RemediationEnv, keyId: string, opts: {
   return steps;
 }
 
-type Finding = { kind?: unknown; ruleId?: unknown; credential?: { id?: unknown }; evidence?: { user?: unknown }; identity?: { arn?: unknown } };
+/**
+ * A finding as read from a report file: input, so every field is checked. Reports since the typed
+ * leak model (src/model.ts LeakFinding) carry `cloud.state` and the owner in `identity.name`;
+ * older ones only `evidence.user` and the rule id, still accepted.
+ */
+type Finding = {
+  kind?: unknown;
+  ruleId?: unknown;
+  credential?: { id?: unknown };
+  identity?: { arn?: unknown; name?: unknown; kind?: unknown };
+  cloud?: { match?: unknown; state?: { status?: unknown } | null };
+  evidence?: { user?: unknown };
+};
+
+/** Whether a leak finding names a key the account holds, and its status; null when it does not. */
+function leakState(f: Finding): { user: unknown; active: boolean } | null {
+  if (f.cloud !== undefined) {
+    const status = f.cloud?.state?.status;
+    if (f.cloud?.match !== 'in-account' || (status !== 'Active' && status !== 'Inactive')) return null;
+    return { user: f.identity?.name, active: status === 'Active' };
+  }
+  // Older report: the rule id says the status, evidence.user the owner.
+  if (f.ruleId !== 'aws-leaked-key-active' && f.ruleId !== 'aws-leaked-key-inactive') return null;
+  return { user: f.evidence?.user, active: f.ruleId === 'aws-leaked-key-active' };
+}
 
 export interface ReportTarget {
   keyId: string;
@@ -202,29 +226,32 @@ export interface ReportSkip {
   why: string;
 }
 
-const REPORT_RULES: Record<string, string[]> = {
-  'leaked-active': ['aws-leaked-key-active'],
-  'leaked-inactive': ['aws-leaked-key-inactive'],
-  leaked: ['aws-leaked-key-active', 'aws-leaked-key-inactive'],
+/** `--only`: which leaked keys of the account to act on, by their status there. */
+const REPORT_ONLY: Record<string, (active: boolean) => boolean> = {
+  'leaked-active': (active) => active,
+  'leaked-inactive': (active) => !active,
+  leaked: () => true,
 };
 
 function walkFindings(findings: unknown[], only: string | undefined, strict = true): { targets: ReportTarget[]; skipped: ReportSkip[] } {
-  const rules = only ? REPORT_RULES[only] : REPORT_RULES.leaked;
-  if (!rules) throw new UsageError(`--only must be one of ${Object.keys(REPORT_RULES).join(', ')}`);
+  const wanted = only ? REPORT_ONLY[only] : REPORT_ONLY.leaked;
+  if (!wanted) throw new UsageError(`--only must be one of ${Object.keys(REPORT_ONLY).join(', ')}`);
   const out = new Map<string, ReportTarget>();
   const skipped: ReportSkip[] = [];
   findings.forEach((item, i) => {
     if (typeof item !== 'object' || item === null) return;
     const f = item as Finding;
-    if (f.kind !== 'leak' || typeof f.ruleId !== 'string' || !rules.includes(f.ruleId)) return;
+    if (f.kind !== 'leak') return;
+    const state = leakState(f);
+    if (!state || !wanted(state.active)) return;
     const id = f.credential?.id;
-    const user = f.evidence?.user;
+    const user = state.user;
     // Only a well-formed key id is named: the file is input, and a "key id" in it could be a secret.
     const okId = typeof id === 'string' && (strict ? /^AKIA[A-Z0-9]{16}$/.test(id) : id !== '');
     const what = `finding ${i + 1}${okId ? ` (${id})` : ''}`;
     if (!okId) return void skipped.push({ what, why: 'no IAM access key id in it' });
     if (typeof user !== 'string' || (strict && !/^[\w+=,.@-]{1,64}$/.test(user))) return void skipped.push({ what, why: 'no IAM user name in it (revoke it by hand with --user USER)' });
-    out.set(id, { keyId: id, user, active: f.ruleId === 'aws-leaked-key-active' });
+    out.set(id, { keyId: id, user, active: state.active });
   });
   return { targets: [...out.values()], skipped };
 }

@@ -1,4 +1,4 @@
-import { isSecretFinding, NHI_IDS, SEVERITIES, type Finding, type Report, type Severity } from '../model.js';
+import { isLeakFinding, isSecretFinding, NHI_IDS, SEVERITIES, type Finding, type Report, type Severity, type SourceLocation } from '../model.js';
 import { NHI_CATALOGUE } from '../score/nhi.js';
 import { displaySafe } from './escape.js';
 import { maskSecrets } from './mask.js';
@@ -39,17 +39,15 @@ function lanes(report: Report, now: number): Lane[] {
   const out: Lane[] = [];
   const t = (v: unknown) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? Date.parse(v) : null);
   for (const f of report.findings) {
-    if (isSecretFinding(f) || f.credential?.kind !== 'access-key') continue;
-    if (f.kind !== 'leak' && f.ruleId !== 'aws-key-age') continue;
+    if (isLeakFinding(f)) {
+      // Typed: the key's state in the account (none for a foreign or unknown key) and the leak date.
+      const state = f.cloud.state;
+      out.push({ label: `${f.credential.id} (${f.identity.name})`, start: t(state?.created), leak: t(f.cloud.exposure.since), lastUsed: t(state?.lastUsed), end: now, severity: f.severity });
+      continue;
+    }
+    if (isSecretFinding(f) || f.credential?.kind !== 'access-key' || f.ruleId !== 'aws-key-age') continue;
     const e = f.evidence;
-    out.push({
-      label: `${f.credential.id} (${f.identity.name})`,
-      start: t(e.keyCreated ?? e.created),
-      leak: t(e.leakedAt),
-      lastUsed: t(e.lastUsed),
-      end: now,
-      severity: f.severity,
-    });
+    out.push({ label: `${f.credential.id} (${f.identity.name})`, start: t(e.created), leak: null, lastUsed: t(e.lastUsed), end: now, severity: f.severity });
   }
   const seen = new Set<string>();
   return out.filter((l) => !seen.has(l.label) && seen.add(l.label)).slice(0, 40);
@@ -79,12 +77,14 @@ function timeline(report: Report, now: number): string {
   return `<figure><figcaption>Leaks against key lifetimes (grey: key alive; red: leaked in git; dot: last use, orange when after the leak)</figcaption><svg role="img" aria-label="timeline" width="${width}" height="${rows.length * h + 30}">${axis}${body}</svg></figure>`;
 }
 
+function at(l: SourceLocation): string {
+  return `${l.path}${l.line ? `:${l.line}` : ''}${l.commit ? ` @ ${l.commit.slice(0, 10)} by ${l.author ?? '?'}` : ''}`;
+}
+
 function where(f: Finding): string {
-  if (isSecretFinding(f)) {
-    const l = f.location;
-    return `${l.path}${l.line ? `:${l.line}` : ''}${l.commit ? ` @ ${l.commit.slice(0, 10)} by ${l.author ?? '?'}` : ''}`;
-  }
-  return `${f.identity.name}${f.credential ? ` · ${f.credential.id}` : ''}`;
+  if (isSecretFinding(f)) return at(f.location);
+  const who = `${f.identity.name}${f.credential ? ` · ${f.credential.id}` : ''}`;
+  return isLeakFinding(f) ? `${who} · leaked in ${at(f.leaked.location)}` : who;
 }
 
 function row(f: Finding): string {

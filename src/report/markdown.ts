@@ -1,4 +1,4 @@
-import { isSecretFinding, NHI_IDS, SEVERITIES, type Finding, type Report } from '../model.js';
+import { isLeakFinding, isSecretFinding, NHI_IDS, SEVERITIES, type Finding, type Report, type SourceLocation } from '../model.js';
 import { NHI_CATALOGUE } from '../score/nhi.js';
 import { displaySafe } from './escape.js';
 
@@ -8,12 +8,15 @@ function cell(s: unknown): string {
   return String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+function at(l: SourceLocation): string {
+  return `\`${l.path}${l.line ? `:${l.line}` : ''}\`${l.commit ? ` @ ${l.commit.slice(0, 10)}` : ''}`;
+}
+
 function where(f: Finding): string {
-  if (isSecretFinding(f)) {
-    const l = f.location;
-    return `\`${l.path}${l.line ? `:${l.line}` : ''}\`${l.commit ? ` @ ${l.commit.slice(0, 10)}` : ''}`;
-  }
-  return `${f.identity.name}${f.credential ? ` (\`${f.credential.id}\`)` : ''}`;
+  if (isSecretFinding(f)) return at(f.location);
+  const who = `${f.identity.name}${f.credential ? ` (\`${f.credential.id}\`)` : ''}`;
+  // A leak names both ends: the identity in the account and the file it leaked from.
+  return isLeakFinding(f) ? `${who}, leaked in ${at(f.leaked.location)}` : who;
 }
 
 /** For pull-request comments and the GitHub step summary: a summary table, then findings by risk. */

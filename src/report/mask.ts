@@ -45,7 +45,13 @@ export function markRedacted<T extends object>(finding: T): T {
   return finding;
 }
 
-const FREE_TEXT_HOLDERS = (f: Finding): boolean => (f as WithRaw)[REDACTED] === true;
+/** True for a finding built without --show-secrets (its free text is masked by every writer). */
+export function isRedacted(finding: object): boolean {
+  return (finding as WithRaw)[REDACTED] === true;
+}
+
+/** A leak holds the secret finding it was joined from: its marks count as the leak's own. */
+const FREE_TEXT_HOLDERS = (f: Finding): boolean => isRedacted(f) || (f.kind === 'leak' && isRedacted(f.leaked));
 
 export function attachRawSecret<T extends object>(finding: T, secret: string): T {
   Object.defineProperty(finding, RAW_SECRET, { value: secret, enumerable: true, writable: false, configurable: true });
@@ -82,8 +88,7 @@ function maskValue(value: unknown, re: RegExp | null, masks: Map<string, string>
 export function maskSecrets(report: Report): Report {
   const masks = new Map<string, string>();
   for (const f of report.findings) {
-    const raw = rawSecretOf(f);
-    if (raw) masks.set(raw, redact(raw));
+    for (const raw of [rawSecretOf(f), f.kind === 'leak' ? rawSecretOf(f.leaked) : undefined]) if (raw) masks.set(raw, redact(raw));
   }
   // Nothing redacted: --show-secrets (raw secrets are not attached then), or no secret findings.
   if (masks.size === 0 && !report.findings.some((f) => FREE_TEXT_HOLDERS(f))) return report;

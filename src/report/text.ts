@@ -1,6 +1,6 @@
 import { DROP_REASONS } from '../detect/suppress.js';
 import { Chalk, type ChalkInstance } from 'chalk';
-import { isSecretFinding, NHI_IDS, SEVERITIES, type CloudFinding, type Finding, type Report, type SecretFinding, type Severity } from '../model.js';
+import { isLeakFinding, isSecretFinding, NHI_IDS, SEVERITIES, type CloudFinding, type Finding, type LeakFinding, type Report, type SecretFinding, type Severity } from '../model.js';
 import { NHI_CATALOGUE } from '../score/nhi.js';
 import { displaySafe } from './escape.js';
 
@@ -48,6 +48,25 @@ function secretBlock(c: ChalkInstance, f: SecretFinding): string[] {
   return lines;
 }
 
+/** The typed cloud half of a leak, as one line of facts. */
+function leakFacts(c: ChalkInstance, f: LeakFinding): string {
+  const { state, exposure } = f.cloud;
+  // The key id is on the line above (the leaked finding's `id`).
+  const facts: string[] = [];
+  if (state) {
+    facts.push(state.status === 'Active' ? c.red('Active') : state.status);
+    if (state.created) facts.push(`created ${state.created.slice(0, 10)}`);
+    facts.push(state.lastUsed ? `last used ${state.lastUsed.slice(0, 10)}${state.lastUsedService ? ` by ${state.lastUsedService}` : ''}${state.lastUsedRegion ? ` in ${state.lastUsedRegion}` : ''}` : 'never used');
+    if (state.from === 'GetAccessKeyLastUsed') facts.push('owner from GetAccessKeyLastUsed');
+  } else if (f.cloud.match === 'foreign-account') facts.push(`account ${f.cloud.account ?? '?'} (not contacted)`);
+  else if (f.cloud.match === 'canary') facts.push('canary account (not contacted)');
+  else facts.push('not in the audited account');
+  if (exposure.days !== null) facts.push(`exposed ${exposure.days} day(s) since ${(exposure.since ?? '').slice(0, 10)}`);
+  if (f.cloud.usedAfterLeak) facts.push(c.red('used after the leak'));
+  if (f.cloud.secretKeyLeakedToo) facts.push('secret key leaked beside it');
+  return facts.join(' · ');
+}
+
 function findingBlock(c: ChalkInstance, f: Finding): string[] {
   const sev = paint(c, f.severity)(` ${f.severity.toUpperCase()} `.padEnd(10));
   const nhi = f.nhi.length ? c.dim(` [${f.nhi.join(',')}]`) : '';
@@ -58,6 +77,12 @@ function findingBlock(c: ChalkInstance, f: Finding): string[] {
     return lines;
   }
   const lines = [`${sev} ${c.bold(f.title)}  ${f.identity.name}${nhi}`, `  ${c.dim(f.identity.arn)}`];
+  if (isLeakFinding(f)) {
+    // Where it leaked (the secret finding's own block), then what the account says about the key.
+    lines.push(...secretBlock(c, f.leaked), `  ${leakFacts(c, f)}`);
+    if (f.remediation) lines.push(`  ${c.green('fix:')} ${f.remediation.hint}${f.remediation.command ? `\n       ${c.bold(f.remediation.command)}` : ''}`);
+    return lines;
+  }
   const ev = Object.entries(f.evidence)
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
     .join(' · ');
@@ -129,7 +154,7 @@ export function renderText(unsafe: Report, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
   // Leaked credentials that are live in the cloud come first, whatever else the report holds.
-  const leaks = report.findings.filter((f): f is CloudFinding => f.kind === 'leak');
+  const leaks = report.findings.filter(isLeakFinding);
   const cloud = report.findings.filter((f): f is CloudFinding => f.kind === 'cloud');
   if (leaks.length) {
     out.push(c.bold.red('Leaked credentials, joined with the account'), '');

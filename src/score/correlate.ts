@@ -1,5 +1,7 @@
 import type { AccessKey, AwsInventory } from '../cloud/aws/types.js';
-import type { CloudFinding, SecretFinding } from '../model.js';
+import { fingerprint } from '../detect/fingerprint.js';
+import type { CredentialState, LeakCloud, LeakFinding, LeakMatch, SecretFinding } from '../model.js';
+import { isRedacted, markRedacted } from '../report/mask.js';
 import { CANARY_ACCOUNTS } from './canaries.js';
 
 
@@ -8,6 +10,7 @@ export interface OwnerInfo {
   user: string;
   lastUsed: string | null;
   lastUsedService: string | null;
+  lastUsedRegion?: string | null;
 }
 
 const DAY = 86_400_000;
@@ -27,20 +30,17 @@ export function leakedKeysInAccount(findings: SecretFinding[], inventory: AwsInv
   return new Set([...leakedKeyIds(findings).keys()].filter((id) => ids.has(id)));
 }
 
-function leakEvidence(f: SecretFinding, now: number) {
-  const loc = f.location;
-  const leakedAt = loc.date ?? null;
-  return {
-    keyId: f.identifier ?? '',
-    account: f.account ?? null,
-    leakedAt,
-    exposureDays: leakedAt ? Math.floor((now - Date.parse(leakedAt)) / DAY) : null,
-    commit: loc.commit ?? null,
-    author: loc.author ? `${loc.author} <${loc.email ?? ''}>` : null,
-    path: loc.path,
-    inHead: f.inHead,
-    occurrences: f.occurrences.commits,
-  };
+function exposureOf(f: SecretFinding, now: number): LeakCloud['exposure'] {
+  const since = f.location.date ?? null;
+  const t = since ? Date.parse(since) : NaN;
+  return { since, until: new Date(now).toISOString(), days: Number.isNaN(t) ? null : Math.floor((now - t) / DAY) };
+}
+
+function usedAfter(lastUsed: string | null, since: string | null): boolean | null {
+  if (!lastUsed || !since) return null;
+  const a = Date.parse(lastUsed);
+  const b = Date.parse(since);
+  return Number.isNaN(a) || Number.isNaN(b) ? null : a > b;
 }
 
 /**
@@ -52,23 +52,43 @@ export function correlate(
   inventory: AwsInventory,
   owners: Map<string, OwnerInfo>,
   now = Date.now(),
-): CloudFinding[] {
-  const out: CloudFinding[] = [];
+): LeakFinding[] {
+  const out: LeakFinding[] = [];
   const keys = new Map<string, AccessKey>(inventory.keys.map((k) => [k.id, k]));
   const secretPairs = secrets.filter((s) => s.ruleId === 'aws-secret-access-key');
   for (const [id, f] of leakedKeyIds(secrets)) {
-    const base = leakEvidence(f, now);
+    const exposure = exposureOf(f, now);
     const paired = secretPairs.some((s) => s.location.commit === f.location.commit && s.location.path === f.location.path);
-    const common = { kind: 'leak' as const, fingerprint: `leak:${f.fingerprint}`, nhi: ['NHI2' as const] };
-    if (f.account && CANARY_ACCOUNTS.has(f.account)) {
-      out.push({
+    const account = f.account ?? null;
+    const common = {
+      kind: 'leak' as const,
+      fingerprint: fingerprint({ leakOf: f.fingerprint }),
+      nhi: ['NHI2' as const],
+      credential: { kind: 'access-key' as const, id },
+    };
+    const cloud = (match: LeakMatch, state: CredentialState | null): LeakCloud => ({
+      match,
+      account,
+      state,
+      exposure,
+      usedAfterLeak: usedAfter(state?.lastUsed ?? null, exposure.since),
+      secretKeyLeakedToo: paired,
+    });
+    const push = (fields: Omit<LeakFinding, 'leaked'>) => {
+      // `leaked` last: a JSON reader meets the leak's own verdict before the long secret finding.
+      const leak: LeakFinding = { ...fields, leaked: f };
+      // The leaked finding's free text (commit message, author) is masked by every writer when the
+      // scan was redacted: the leak carries that mark too (src/report/mask.ts).
+      out.push(isRedacted(f) ? markRedacted(leak) : leak);
+    };
+    if (account && CANARY_ACCOUNTS.has(account)) {
+      push({
         ...common,
         ruleId: 'aws-leaked-canary-token',
         title: 'Leaked AWS key is a canary token (never contacted)',
         severity: 'info',
-        identity: { arn: `arn:aws:iam::${f.account}:root`, name: `canary account ${f.account}`, kind: 'root' },
-        credential: { kind: 'access-key', id },
-        evidence: { ...base, canary: true },
+        identity: { arn: `arn:aws:iam::${account}:root`, name: `canary account ${account}`, kind: 'root' },
+        cloud: cloud('canary', null),
         remediation: { hint: 'A honeytoken: someone planted it to detect use. Leave it alone; remove it from the repository only if it is not yours on purpose.' },
         risk: 10,
       });
@@ -78,33 +98,25 @@ export function correlate(
     const owner = owners.get(id);
     if (key || owner) {
       const user = key?.user ?? owner!.user;
-      const lastUsed = key?.lastUsed ?? owner?.lastUsed ?? null;
-      const active = key ? key.status === 'Active' : true;
-      const usedAfterLeak = Boolean(lastUsed && base.leakedAt && Date.parse(lastUsed) > Date.parse(base.leakedAt));
-      out.push({
+      const state: CredentialState = key
+        ? { status: key.status, created: key.created, lastUsed: key.lastUsed, lastUsedService: key.lastUsedService, lastUsedRegion: key.lastUsedRegion, from: 'inventory' }
+        : // GetAccessKeyLastUsed does not say the status; a key the inventory missed is treated as live.
+          { status: 'Active', created: null, lastUsed: owner!.lastUsed, lastUsedService: owner!.lastUsedService, lastUsedRegion: owner!.lastUsedRegion ?? null, from: 'GetAccessKeyLastUsed' };
+      const active = state.status === 'Active';
+      const c = cloud('in-account', state);
+      push({
         ...common,
         ruleId: active ? 'aws-leaked-key-active' : 'aws-leaked-key-inactive',
         title: active ? 'Leaked AWS access key is active in the account' : 'Leaked AWS access key exists, inactive',
         severity: active ? 'critical' : 'high',
-        identity: { arn: key?.userArn ?? `arn:aws:iam::${inventory.account ?? f.account ?? ''}:user/${user}`, name: user, kind: 'service-user' },
-        credential: { kind: 'access-key', id },
-        evidence: {
-          ...base,
-          user,
-          status: key?.status ?? 'Active',
-          keyCreated: key?.created ?? null,
-          lastUsed,
-          lastUsedService: key?.lastUsedService ?? owner?.lastUsedService ?? null,
-          usedAfterLeak,
-          secretKeyLeakedToo: paired,
-          ...(owner && !key ? { ownerFrom: 'GetAccessKeyLastUsed' } : {}),
-        },
+        identity: { arn: key?.userArn ?? `arn:aws:iam::${inventory.account ?? account ?? ''}:user/${user}`, name: user, kind: 'service-user' },
+        cloud: c,
         remediation: active
           ? {
               // Runs as printed: revoke deactivates; rotate then creates, stores (default
               // ~/.nhiscan/keys/replaces-ID.json, 0600) and verifies a new key, leaving the old one
               // Inactive; `rotate finish` deletes it once the new key is deployed.
-              hint: `Deactivate now (reversible), then create, store and verify a replacement (in ~/.nhiscan/keys/replaces-${id}.json unless --to-file or --to-secret is given); deploy it, then delete the old key with nhiscan rotate finish ${id} --user ${user}.${usedAfterLeak ? ' It was used after the leak: investigate CloudTrail for that key since the leak date.' : ''}`,
+              hint: `Deactivate now (reversible), then create, store and verify a replacement (in ~/.nhiscan/keys/replaces-${id}.json unless --to-file or --to-secret is given); deploy it, then delete the old key with nhiscan rotate finish ${id} --user ${user}.${c.usedAfterLeak ? ' It was used after the leak: investigate CloudTrail for that key since the leak date.' : ''}`,
               command: `nhiscan revoke access-key ${id} --user ${user} && nhiscan rotate access-key ${id} --user ${user}`,
             }
           : { hint: 'The key is already inactive: delete it so it can never be reactivated.', command: `nhiscan revoke access-key ${id} --user ${user} --delete` },
@@ -112,32 +124,29 @@ export function correlate(
       });
       continue;
     }
-    if (f.account && inventory.account && f.account !== inventory.account) {
-      out.push({
+    if (account && inventory.account && account !== inventory.account) {
+      push({
         ...common,
         ruleId: 'aws-leaked-foreign-key',
         title: 'Leaked AWS key belongs to another account',
         severity: 'medium',
-        identity: { arn: `arn:aws:iam::${f.account}:root`, name: `account ${f.account}`, kind: 'root' },
-        credential: { kind: 'access-key', id },
-        evidence: { ...base, secretKeyLeakedToo: paired },
-        remediation: { hint: `Tell the owner of account ${f.account} (a vendor, a personal account?) to deactivate it; nhiscan did not contact AWS about it.` },
+        identity: { arn: `arn:aws:iam::${account}:root`, name: `account ${account}`, kind: 'root' },
+        cloud: cloud('foreign-account', null),
+        remediation: { hint: `Tell the owner of account ${account} (a vendor, a personal account?) to deactivate it; nhiscan did not contact AWS about it.` },
         risk: 40,
       });
       continue;
     }
-    out.push({
+    push({
       ...common,
       ruleId: 'aws-leaked-key-not-found',
       title: 'Leaked AWS key not found in the audited account',
       severity: 'low',
-      identity: { arn: `arn:aws:iam::${f.account ?? 'unknown'}:root`, name: f.account ? `account ${f.account}` : 'unknown account', kind: 'root' },
-      credential: { kind: 'access-key', id },
-      evidence: { ...base, secretKeyLeakedToo: paired },
+      identity: { arn: `arn:aws:iam::${account ?? 'unknown'}:root`, name: account ? `account ${account}` : 'unknown account', kind: 'root' },
+      cloud: cloud('not-found', null),
       remediation: { hint: 'Probably deleted already; confirm in the key owner\'s account, and purge it from history if it is still there.' },
       risk: 20,
     });
   }
   return out;
 }
-

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { fingerprint } from '../detect/fingerprint.js';
 import type { AccessKey, AwsInventory, IamRole, IamUser, PolicyStatement, SecretRecord } from '../cloud/aws/types.js';
 import type { CloudFinding, CredentialRef, Evidence, IdentityRef, NhiId, Severity } from '../model.js';
 import { accountOf, classifyRole, classifyUser, trustPrincipals, type Classification } from './classify.js';
@@ -45,10 +45,6 @@ interface Emit {
   /** Inputs to the credential's risk score beyond the identity's privilege. */
   lifetimeDays?: number | null;
   exposure?: number;
-}
-
-function fp(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
 }
 
 function userStatements(user: IamUser, inv: AwsInventory): { stmts: PolicyStatement[]; arns: string[] } {
@@ -456,7 +452,7 @@ export function scoreInventory(inv: AwsInventory, catalogue: ActionCatalogue, t:
       title: e.title,
       severity: e.severity,
       nhi: e.nhi,
-      fingerprint: fp(e.ruleId, s.identity.arn, e.credential?.id ?? ''),
+      fingerprint: fingerprint({ ruleId: e.ruleId, arn: s.identity.arn, credential: e.credential?.id }),
       identity: s.identity,
       ...(e.credential ? { credential: e.credential } : {}),
       evidence: { ...e.evidence, classifiedAs: `${s.identity.kind} (${s.classification.reason})` },

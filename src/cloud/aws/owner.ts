@@ -15,7 +15,7 @@ export async function lookupOwners(clients: AwsClients, keyIds: string[], gaps: 
       const res = await clients.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: id }));
       if (!res.UserName) continue;
       const d = res.AccessKeyLastUsed?.LastUsedDate;
-      out.set(id, { user: res.UserName, lastUsed: d ? new Date(d).toISOString() : null, lastUsedService: res.AccessKeyLastUsed?.ServiceName ?? null });
+      out.set(id, { user: res.UserName, lastUsed: d ? new Date(d).toISOString() : null, lastUsedService: res.AccessKeyLastUsed?.ServiceName ?? null, lastUsedRegion: res.AccessKeyLastUsed?.Region ?? null });
     } catch (err) {
       const d = describeAwsError(err);
       // A key id that no longer exists is an answer, not a gap.
