@@ -1,5 +1,16 @@
-import { isMap, isScalar, isSeq, parseAllDocuments, Scalar, YAMLError } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Scalar } from 'yaml';
 import { MAX_DEPTH, type Node } from './types.js';
+
+/**
+ * The `yaml` package is loaded on the first YAML text that reaches the parser, not at start-up:
+ * importing it costs about 45 ms, a fifth of `scan --staged` on ten files, most of which hold no
+ * YAML (and most YAML never gets here: see the key gate in index.ts). Its CommonJS build loads
+ * synchronously, which the matcher's synchronous scan needs.
+ */
+type Yaml = typeof import('yaml');
+let loaded: Yaml | undefined;
+const yaml = (): Yaml => (loaded ??= createRequire(import.meta.url)('yaml') as Yaml);
 
 // YAML through the `yaml` package, which keeps each node's source range: a scalar's raw span is
 // its range, inside the quotes when quoted. Documents of a multi-document stream are read as the
@@ -12,10 +23,11 @@ function scalar(node: Scalar, text: string): Node {
   if (typeof node.value !== 'string' || !node.range) return { kind: 'other' };
   if (node.tag && !LITERAL_TAG.test(node.tag)) return { kind: 'other' };
   let [start, end] = node.range;
-  if (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) {
+  const { Scalar: S } = yaml();
+  if (node.type === S.QUOTE_DOUBLE || node.type === S.QUOTE_SINGLE) {
     start++;
     end--;
-  } else if (node.type !== Scalar.PLAIN) {
+  } else if (node.type !== S.PLAIN) {
     // Block scalars hold keys and certificates; the PEM rules read those whole.
     return { kind: 'other' };
   }
@@ -27,6 +39,7 @@ function scalar(node: Scalar, text: string): Node {
 
 function convert(node: unknown, text: string, depth: number): Node | null {
   if (depth > MAX_DEPTH) return null;
+  const { isMap, isScalar, isSeq } = yaml();
   if (isScalar(node)) return scalar(node, text);
   if (isMap(node)) {
     const entries: Array<[string, Node]> = [];
@@ -54,6 +67,7 @@ function convert(node: unknown, text: string, depth: number): Node | null {
 
 /** The tree of a YAML text, or null when it does not parse (a Helm template, a broken indent). */
 export function parseYaml(text: string): Node | null {
+  const { parseAllDocuments, YAMLError } = yaml();
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
     docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
