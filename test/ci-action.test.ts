@@ -2,14 +2,15 @@
 // (`bash --noprofile --norc -eo pipefail`), with a simulated GITHUB_* environment, against temp
 // repositories with and without a leak. The action path is a copy of this working tree without
 // node_modules or dist/, as GitHub checks it out, so the install step really runs `npm ci`.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TempRepo } from './helpers/git.js';
 import { githubToken } from './helpers/secrets.js';
+import { copyWorkingTree } from './helpers/tree.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const ACTION_FILE = join(ROOT, 'action.yml');
@@ -29,15 +30,6 @@ interface Action {
 }
 const action = parse(readFileSync(ACTION_FILE, 'utf8')) as Action;
 
-/** Tracked and new files of this working tree, as a fresh checkout of the action's ref would hold them. */
-function copyWorkingTree(dest: string): void {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-  for (const f of files) {
-    if (!existsSync(join(ROOT, f)) || f === 'node_modules') continue; // deleted but still indexed; a node_modules link
-    mkdirSync(dirname(join(dest, f)), { recursive: true });
-    cpSync(join(ROOT, f), join(dest, f));
-  }
-}
 
 /** The expressions a step's env may use; anything else fails the test (the runner would evaluate it, we cannot). */
 function evaluate(value: string, inputs: Record<string, string>, actionPath: string): string {

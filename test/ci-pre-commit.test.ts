@@ -6,24 +6,17 @@
 //
 // Installed once through a config file rather than twice through `pre-commit try-repo`: try-repo
 // uses a fresh store on every call, so each call would rebuild the environment (about a minute).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TempRepo } from './helpers/git.js';
 import { githubToken } from './helpers/secrets.js';
+import { copyWorkingTree } from './helpers/tree.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
-function copyWorkingTree(dest: string): void {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-  for (const f of files) {
-    if (!existsSync(join(ROOT, f)) || f === 'node_modules') continue; // deleted but still indexed; a node_modules link
-    mkdirSync(dirname(join(dest, f)), { recursive: true });
-    cpSync(join(ROOT, f), join(dest, f));
-  }
-}
 
 let work: string;
 let user: TempRepo;

@@ -4,25 +4,18 @@
 // and the installed copy scans, runs the demo from its bundled fixtures, and loads its WebAssembly
 // kernel. `npm install -g .` from a checkout does the same.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TempRepo } from './helpers/git.js';
 import { githubToken } from './helpers/secrets.js';
+import { copyWorkingTree } from './helpers/tree.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const TARBALL = `${pkg.name}-${pkg.version}.tgz`;
 
-function copyWorkingTree(dest: string): void {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-  for (const f of files) {
-    if (!existsSync(join(ROOT, f)) || f === 'node_modules') continue; // deleted but still indexed; a node_modules link
-    mkdirSync(dirname(join(dest, f)), { recursive: true });
-    cpSync(join(ROOT, f), join(dest, f));
-  }
-}
 
 let work: string;
 let checkout: string;
