@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allowedActions, policyFor } from '../src/remediate/permissions.js';
-import { awsEnv, queryXml, startFaultServer, type Fault, type FaultServer } from './faults/aws-fault-server.js';
+import { awsEnv, iamError, queryXml, smError, startFaultServer, type Fault, type FaultServer } from './faults/aws-fault-server.js';
 import { cli, type FaultRun } from './faults/harness.js';
 import { TempRepo } from './helpers/git.js';
 import { awsKeyId, awsSecret } from './helpers/secrets.js';
@@ -146,14 +146,6 @@ class Account {
     });
     return [head, ...rows].join('\n');
   }
-}
-
-function iamError(status: number, code: string, message: string): Fault {
-  return { status, body: `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-e</RequestId></ErrorResponse>` };
-}
-
-function smError(type: string): Fault {
-  return { status: 400, type: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: type, message: 'not here' }) };
 }
 
 let account: Account;

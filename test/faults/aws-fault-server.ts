@@ -14,6 +14,16 @@ function queryError(code: string, message: string): string {
   return `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-e</RequestId></ErrorResponse>`;
 }
 
+/** An IAM (query protocol) error answer. */
+export function iamError(status: number, code: string, message: string): Fault {
+  return { status, body: `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-e</RequestId></ErrorResponse>` };
+}
+
+/** A Secrets Manager (JSON protocol) error answer. */
+export function smError(type: string): Fault {
+  return { status: 400, type: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: type, message: 'not here' }) };
+}
+
 export type Handler = (action: string, body: string, req: IncomingMessage) => string | Fault | undefined;
 type Answer = string | Fault | undefined;
 

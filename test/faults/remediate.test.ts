@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/git.js';
 import { awsSecret, githubToken } from '../helpers/secrets.js';
-import { awsEnv, queryXml, startFaultServer, type Fault, type FaultServer } from './aws-fault-server.js';
+import { awsEnv, iamError, queryXml, smError, startFaultServer, type Fault, type FaultServer } from './aws-fault-server.js';
 import { cli, expectContract, type FaultRun } from './harness.js';
 
 const USER = 'alice';
@@ -112,14 +112,6 @@ class Account {
   status(id: string): 'Active' | 'Inactive' | 'absent' {
     return this.keys.get(id)?.status ?? 'absent';
   }
-}
-
-function iamError(status: number, code: string, message: string): Fault {
-  return { status, body: `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-e</RequestId></ErrorResponse>` };
-}
-
-function smError(type: string): Fault {
-  return { status: 400, type: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: type, message: 'not here' }) };
 }
 
 let account: Account;

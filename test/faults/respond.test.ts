@@ -1,6 +1,6 @@
 // Fault paths of the response flow's new parts (issue 12): the plan header's calls, the default key
 // store, the recent-use window, the report's account, `log` filters. Each against a loopback endpoint.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
