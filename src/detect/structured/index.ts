@@ -40,15 +40,14 @@ export function isStructuredCandidate(path: string, head: string | (() => string
 /** No key of any rule can occur in a text without one of these. */
 const MAY_HOLD = /pass|pwd|secret|token|key|auth|salt|credential|bearer|cookie|dockerc|(?:^|[^a-z])pw(?:[^a-z]|$)/i;
 
-/**
- * The tree parsers cost far more than the line readers (the yaml package reads about 1 MB/s):
- * they run only where a credential word sits in key position (`password:`, `"token":`,
- * `<secret>`, `name: DB_PASSWORD`), and YAML above this size is read by lines.
- */
-const KEY_POSITION = /(?:pass|pwd|secret|token|key|auth|salt|credential|bearer|cookie|dockerc|\bpw)[\w.-]{0,40}["']?\s{0,4}[:=>]|(?:name|key)["']?\s{0,4}[:=]\s{0,4}["']?[\w.-]{0,40}(?:pass|pwd|secret|token|key|auth|salt|credential)/i;
+/** YAML above this size is read by lines: the yaml package reads about 1 MB/s. */
 const MAX_YAML_PARSE = 256 * 1024;
 
-/** KEY_POSITION over a list of credential words, for every match in a text. */
+/**
+ * A credential word in key position (`password:`, `"token":`, `<secret>`, `name: DB_PASSWORD`),
+ * over a list of words, for every match in a text: the tree parsers run only where one could hold
+ * a hit (mayHoldCredentialKey).
+ */
 function keyPositions(w: string): { all: RegExp; named: RegExp } {
   const named = `(?:name|key)["']?\\s{0,4}[:=]\\s{0,4}["']?[\\w.-]{0,40}(?:${w})`;
   return { all: new RegExp(`(?:${w}|\\bpw)[\\w.-]{0,40}["']?\\s{0,4}[:=>]|${named}`, 'gi'), named: new RegExp(named, 'iy') };
@@ -124,7 +123,7 @@ export function mayHoldCredentialKey(text: string, ctx: FileContext): boolean {
   return false;
 }
 
-/** One KEY_POSITION match `m0` at `index`: could the key it holds, with its value, be a hit? */
+/** One key-position match `m0` at `index`: could the key it holds, with its value, be a hit? */
 function keyCouldHit(text: string, m0: string, index: number, ctx: FileContext): boolean {
   // The key holding the last credential word of the match (`DB_PASSWORD:`, `name: "db.password"`).
   let word = -1;
