@@ -109,6 +109,47 @@ describe('the WebAssembly kernel', () => {
   });
 });
 
+describe('the kernel\'s base64 runs, 64 bytes at a time', () => {
+  // The kernel reads 64-byte blocks as bit masks; these runs start and end at every offset around
+  // block edges, run across several blocks, sit next to each other, and mix every byte value.
+  it('finds exactly the runs of the sampled JS search, at every offset around block edges', () => {
+    const wasm = new KeywordPrefilter(builtinRules);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-';
+    let seed = 11;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    let kept = 0;
+    let compared = 0;
+    for (const at of [0, 1, 40, 63, 64, 65, 100, 127, 128, 191]) {
+      for (const len of [16, 23, 24, 25, 39, 40, 41, 63, 64, 65, 88, 128, 129, 200, 333]) {
+        for (const before of ['', 'a', 'Zz9', ' x', '=']) {
+          const data = Buffer.alloc(at + len + 70 + rand(70), 0x20);
+          for (let i = 0; i < data.length; i++) if (rand(3) === 0) data[i] = rand(256);
+          const run = Buffer.from(B64_TEXT.slice(0, len), 'latin1');
+          run.copy(data, at);
+          data.write(before, Math.max(0, at - before.length), 'latin1');
+          // Another text run right after a single separator byte, sometimes.
+          if (rand(2) === 0) data.write(` ${B64_TEXT.slice(4, 4 + 24 + rand(60))}`, Math.min(data.length - 1, at + len), 'latin1');
+          const got = wasm.pass(data, true).runs;
+          expect(got, `run at ${at}, ${len} long, after ${JSON.stringify(before)}`).toEqual(base64Runs(data));
+          kept += got.length / 2;
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(750);
+    // Not vacuous: most cases hold a kept run.
+    expect(kept).toBeGreaterThan(500);
+    // Every byte value next to alphabet bytes, in blocks of all-alphabet and none.
+    const mixed = Buffer.alloc(64 * 40);
+    for (let i = 0; i < mixed.length; i++) mixed[i] = i % 97 < 60 ? alphabet.charCodeAt(rand(64)) : rand(256);
+    for (let v = 0; v < 256; v++) mixed[(v * 37) % mixed.length] = v;
+    expect(wasm.pass(mixed, true).runs).toEqual(base64Runs(mixed));
+  });
+});
+
 describe('base64 runs', () => {
   // The per-byte definition the sampled scan must agree with.
   function reference(data: Uint8Array): number[] {
