@@ -240,6 +240,8 @@ function header(o: Layout, report: Report): void {
     if (st.skippedLarge) parts.push(`${st.skippedLarge} over the size limit skipped`);
     if (st.skippedBinary) parts.push(`${st.skippedBinary} binary read for printable text only`);
     o.field('scanned', parts.join(' · '));
+    // What the suppression stage dropped, by reason (src/detect/suppress.ts).
+    o.items('dropped', DROP_REASONS.map((why) => [why, st.dropped?.[why] ?? 0] as const).filter(([, n]) => n).map(([why, n]) => `${n} ${why}`));
   }
 }
 
