@@ -416,5 +416,7 @@ export function withAccount(
 ): Report {
   // Root is an identity too, when there was an account to read.
   const inventory: InventoryCounts = { identities: inv.users.length + inv.roles.length + (inv.account ? 1 : 0), users: inv.users.length, roles: inv.roles.length, accessKeys: inv.keys.length, secrets: inv.secrets.length };
-  return { ...report, account: inv.account, caller: inv.caller, mode, summary: { ...report.summary, inventory } };
+  // The account fields sit beside the targets, where a reader of the JSON looks for them.
+  const { tool, version, command, target, targets, ...rest } = report;
+  return { tool, version, command, target, targets, account: inv.account, caller: inv.caller, mode, ...rest, summary: { ...report.summary, inventory } };
 }
