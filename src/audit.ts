@@ -2,7 +2,7 @@ import { apiCallsOf, readInventoryOrGap, scoreAccount, type AwsAuditOptions } fr
 import { GitError } from './errors.js';
 import { lookupOwners } from './cloud/aws/owner.js';
 import { loadConfig } from './config.js';
-import { compareFindings, isSecretFinding, summarize, type CoverageGap, type Finding, type Report, type ScanStats, type SecretFinding, type Severity } from './model.js';
+import { compareFindings, isSecretFinding, summarize, withAccount, type CoverageGap, type Finding, type Report, type ScanStats, type SecretFinding, type Severity } from './model.js';
 import { correlate, leakedKeysInAccount } from './score/correlate.js';
 import { configRoot, planScan, runScan } from './scan.js';
 import { VERSION } from './version.js';
@@ -91,15 +91,18 @@ export async function runAudit(opts: AuditOptions): Promise<{ report: Report; ap
   const secretFindings: SecretFinding[] = secrets
     .filter((f) => !(f.ruleId === 'aws-access-key-id' && f.identifier !== undefined && joinedIds.has(f.identifier)))
     .map((f) => ({ ...f, risk: f.risk ?? SECRET_RISK[f.severity] + (f.inHead ? 5 : 0) }));
-  const findings: Finding[] = [...leaks, ...scored.findings, ...secretFindings].sort((a, b) => (b.risk ?? 0) - (a.risk ?? 0) || compareFindings(a, b));
-  const report: Report = {
+  const findings: Finding[] = [...leaks, ...scored.findings, ...secretFindings].sort(compareFindings);
+  const targets = [...scans.map((s) => s.target), inv.account ? `aws:${inv.account}` : 'aws'];
+  const report: Report = withAccount({
     tool: 'nhiscan',
     version: VERSION,
-    target: [...scans.map((s) => s.target), inv.account ? `aws:${inv.account}` : 'aws'].join(' + '),
+    command: 'audit',
+    target: targets.join(' + '),
+    targets,
     generatedAt: new Date(now).toISOString(),
     summary: summarize(findings, Date.now() - started, sumScanStats(scans)),
     findings,
     coverage: { complete: gaps.length === 0, gaps },
-  };
+  }, inv, opts.aws.offline ? 'offline' : 'live');
   return { report, apiCalls: apiCallsOf(read) };
 }

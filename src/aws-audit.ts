@@ -10,7 +10,7 @@ import { decodeText, FormatError, parseJson } from './cloud/aws/format.js';
 import { secretFromListing } from './cloud/aws/secrets.js';
 import type { AwsInventory, SecretRecord } from './cloud/aws/types.js';
 import { ProviderError, UsageError } from './errors.js';
-import { compareFindings, summarize, type CoverageGap, type Report } from './model.js';
+import { compareFindings, summarize, withAccount, type CoverageGap, type Report } from './model.js';
 import type { ActionCatalogue } from './score/policy.js';
 import { DEFAULT_THRESHOLDS, scoreInventory, type ScoreResult, type Thresholds } from './score/rules.js';
 import { VERSION } from './version.js';
@@ -163,16 +163,17 @@ export async function runAwsAudit(opts: AwsAuditOptions): Promise<AwsAuditResult
   const read = await readInventoryOrGap(opts);
   const { inventory, gaps } = read;
   const scored = await scoreAccount(inventory, opts);
-  // Riskiest first: the report is read top-down by someone with little time.
-  const findings = scored.findings.sort((a, b) => (b.risk ?? 0) - (a.risk ?? 0) || compareFindings(a, b));
-  const report: Report = {
+  // Worst first (severity, then risk): the report is read top-down by someone with little time.
+  const findings = scored.findings.sort(compareFindings);
+  const report: Report = withAccount({
     tool: 'nhiscan',
     version: VERSION,
+    command: 'aws',
     target: inventory.account ? `aws:${inventory.account}` : 'aws',
     generatedAt: new Date().toISOString(),
     summary: summarize(findings, Date.now() - started),
     findings,
     coverage: { complete: gaps.length === 0, gaps },
-  };
+  }, inventory, opts.offline ? 'offline' : 'live');
   return { report, inventory, identities: scored.identities.sort((a, b) => b.risk - a.risk), apiCalls: apiCallsOf(read) };
 }

@@ -77,6 +77,37 @@ interface FindingBase {
   /** 0 to 100; higher is worse. Set by scoring. */
   risk?: number;
   remediation?: Remediation;
+  /**
+   * Every OWASP NHI id that applies, primary first, when scoring set it; writers show
+   * `nhiIdsOf(f)` (this, or `nhi`).
+   */
+  nhiIds?: NhiId[];
+  /** The AWS account the finding is in, for multi-account (--org) runs. */
+  account?: string;
+  /** Where the finding is, one typed shape for every writer; set by `finalizeReport`. */
+  where?: FindingLocation;
+}
+
+/**
+ * Where a finding is, whatever its kind: the source side (repository, path, line, commit) for
+ * secrets and leaks, the account side (account, region, ARN, identity, credential) for cloud
+ * findings and leaks. Writers read this instead of re-deriving a "where" string per kind.
+ */
+export interface FindingLocation {
+  /** The repository, directory or file scanned (the scan's target), for source findings. */
+  repository?: string;
+  path?: string;
+  /** 1-based; 0 when the finding concerns the whole file. */
+  line?: number;
+  column?: number;
+  commit?: string;
+  account?: string;
+  region?: string;
+  arn?: string;
+  identity?: string;
+  identityKind?: IdentityKind;
+  /** A credential's id (access key id, secret ARN), or a secret's public identifier. */
+  credential?: string;
 }
 
 export interface SecretFinding extends FindingBase {
@@ -95,6 +126,8 @@ export interface SecretFinding extends FindingBase {
   /** AWS account id decoded offline from a key id. */
   account?: string;
   decoded?: DecodeStep[];
+  /** The scan target the secret was found in (a repository root, directory or file). */
+  repository?: string;
 }
 
 export type IdentityKind =
@@ -231,12 +264,28 @@ export interface ScanStats {
   regexChars?: number;
 }
 
+/** How much of the account was examined (aws and audit). */
+export interface InventoryCounts {
+  /** Users and roles, root included. */
+  identities: number;
+  users: number;
+  roles: number;
+  accessKeys: number;
+  secrets: number;
+}
+
 export interface Summary {
   total: number;
   bySeverity: Record<Severity, number>;
   byNhi: Partial<Record<NhiId, number>>;
   byRule: Record<string, number>;
   scan?: ScanStats;
+  /** What of the AWS account was examined (aws, audit). */
+  inventory?: InventoryCounts;
+  /** Findings silenced by a mute list (multi-account runs). */
+  muted?: number;
+  /** Findings left out of `findings` by --severity; they still count above and in --fail-on. */
+  hidden?: number;
   durationMs: number;
 }
 
@@ -263,10 +312,23 @@ export interface BaselineOutcome {
   expired: BaselineEntry[];
 }
 
+export type RunMode = 'live' | 'offline';
+
 export interface Report {
   tool: 'nhiscan';
   version: string;
+  /** Which command made it. */
+  command?: 'scan' | 'aws' | 'audit';
+  /** Every target, joined with " + " (kept for readers of the first envelope). */
   target: string;
+  /** Every target: repositories, directories, files, `aws:<account>`. */
+  targets?: string[];
+  /** The audited AWS account (aws, audit); null when it could not be read. */
+  account?: string | null;
+  /** Who read the account: the caller's ARN (live), or null (offline exports). */
+  caller?: string | null;
+  /** How the account was read: `live` through the API, `offline` from exports. */
+  mode?: RunMode;
   generatedAt: string;
   summary: Summary;
   findings: Finding[];
@@ -280,7 +342,7 @@ export function summarize(findings: Finding[], durationMs: number, scan?: ScanSt
   const byRule: Record<string, number> = {};
   for (const f of findings) {
     bySeverity[f.severity]++;
-    for (const n of f.nhi) byNhi[n] = (byNhi[n] ?? 0) + 1;
+    for (const n of nhiIdsOf(f)) byNhi[n] = (byNhi[n] ?? 0) + 1;
     byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
   }
   return { total: findings.length, bySeverity, byNhi, byRule, ...(scan ? { scan } : {}), durationMs };
@@ -294,4 +356,67 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.ruleId.localeCompare(b.ruleId) ||
     a.fingerprint.localeCompare(b.fingerprint)
   );
+}
+
+/** The OWASP ids of a finding, primary first. */
+export function nhiIdsOf(f: Finding): NhiId[] {
+  return f.nhiIds ?? f.nhi;
+}
+
+/** The region in an ARN (`arn:aws:secretsmanager:eu-west-1:...`), if it has one. */
+function regionOf(arn: string): string | undefined {
+  return /^arn:[^:]+:[^:]+:([^:]+):/.exec(arn)?.[1] || undefined;
+}
+
+function accountOf(arn: string): string | undefined {
+  return /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
+}
+
+function compact(l: FindingLocation): FindingLocation {
+  return Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined && v !== '')) as FindingLocation;
+}
+
+/** The one location shape of a finding (see FindingLocation). */
+export function locate(f: Finding): FindingLocation {
+  const src = sourceOf(f);
+  const l = src?.location;
+  const source: FindingLocation = l
+    ? { repository: src.repository, path: l.path, line: l.line, column: l.column, commit: l.commit }
+    : {};
+  if (isSecretFinding(f)) return compact({ ...source, account: f.account, credential: f.identifier });
+  const arn = f.identity.arn;
+  return compact({
+    ...source,
+    account: f.account ?? accountOf(arn),
+    region: regionOf(f.credential?.id ?? '') ?? regionOf(arn),
+    arn,
+    identity: f.identity.name,
+    identityKind: f.identity.kind,
+    credential: f.credential?.id,
+  });
+}
+
+/**
+ * The envelope every writer reads: findings worst first (severity, then risk), each with its
+ * `where`, and `targets` filled from `target` when the command did not set them. Pure: a copy.
+ */
+export function finalizeReport(report: Report): Report {
+  const findings = [...report.findings].sort(compareFindings).map((f) => ({ ...f, where: locate(f) }) as Finding);
+  return { ...report, targets: report.targets ?? report.target.split(' + '), findings };
+}
+
+/**
+ * The account side of the envelope, from an inventory: account, caller, mode, and what was
+ * examined (summary.inventory). Structural, so the model imports no cloud code.
+ */
+export function withAccount(
+  report: Report,
+  inv: { account: string | null; caller: string | null; users: unknown[]; roles: unknown[]; keys: unknown[]; secrets: unknown[] },
+  mode: RunMode,
+): Report {
+  // Root is an identity too, when there was an account to read.
+  const inventory: InventoryCounts = { identities: inv.users.length + inv.roles.length + (inv.account ? 1 : 0), users: inv.users.length, roles: inv.roles.length, accessKeys: inv.keys.length, secrets: inv.secrets.length };
+  // The account fields sit beside the targets, where a reader of the JSON looks for them.
+  const { tool, version, command, target, targets, ...rest } = report;
+  return { tool, version, command, target, targets, account: inv.account, caller: inv.caller, mode, ...rest, summary: { ...report.summary, inventory } };
 }

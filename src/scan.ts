@@ -26,6 +26,8 @@ import { SourceError } from './sources/errors.js';
 import { StdinSource } from './sources/stdin.js';
 import type { Source } from './sources/types.js';
 import { VERSION } from './version.js';
+import { correlate } from './score/correlate.js';
+import { isSecretFinding, type SecretFinding } from './model.js';
 
 export interface ScanOptions {
   target: string;
@@ -57,6 +59,12 @@ export interface ScanOptions {
    * and baseline, read from the base commit). Default: .nhiscan.toml and .nhiscan-baseline.json.
    */
   gateFiles?: string[];
+  /**
+   * Turn AWS key ids from known canary-token accounts into canary findings (as `audit` does), offline:
+   * the account is decoded from the key id, nothing is contacted. `scan` sets it; `audit` joins
+   * them itself, with the account.
+   */
+  canaries?: boolean;
 }
 
 /** `[rules] disable` and `severity` apply alike to content and file rules. */
@@ -292,6 +300,10 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
     dropped,
   });
   if (source instanceof RangeSource && plan.kind === 'range') findings.push(...gateFindings(source, plan, config));
+  const target = plan.kind === 'stdin' ? '(stdin)' : plan.kind === 'file' ? plan.path : plan.kind === 'directory' ? plan.root : plan.repo;
+  // Every finding names the target it came from: an audit of several repositories shows whose it is.
+  findings = findings.map((f) => (isSecretFinding(f) ? { ...f, repository: target } : f));
+  if (opts.canaries) findings = withCanaries(findings);
   findings.sort(compareFindings);
   let baselineOutcome;
   if (opts.baseline) {
@@ -304,13 +316,30 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   return {
     tool: 'nhiscan',
     version: VERSION,
-    target: plan.kind === 'stdin' ? '(stdin)' : plan.kind === 'file' ? plan.path : plan.kind === 'directory' ? plan.root : plan.repo,
+    command: 'scan',
+    target,
+    targets: [target],
     generatedAt: new Date().toISOString(),
     summary: summarize(findings, Date.now() - started, stats),
     findings,
     coverage: { complete: gaps.length === 0, gaps },
     ...(baselineOutcome ? { baseline: baselineOutcome } : {}),
   };
+}
+
+const NO_ACCOUNT = { account: null, caller: null, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] };
+
+/**
+ * A key id from a canary-token account is a tripwire, not a leak to rotate: it becomes the same
+ * `aws-leaked-canary-token` finding `audit` reports, from the account decoded offline (correlate
+ * against no account; nothing is contacted). Other key ids stay as they are.
+ */
+function withCanaries(findings: Finding[]): Finding[] {
+  const secrets = findings.filter(isSecretFinding);
+  const canaries = correlate(secrets, NO_ACCOUNT, new Map()).filter((l) => l.cloud.match === 'canary');
+  if (!canaries.length) return findings;
+  const joined = new Set<SecretFinding>(canaries.map((c) => c.leaked));
+  return [...findings.filter((f) => !(isSecretFinding(f) && joined.has(f))), ...canaries];
 }
 
 /**

@@ -84,17 +84,21 @@ describe('nhiscan audit --demo (end to end)', () => {
   it('prints the full demo audit with leaked-and-live keys first, and exits 0', () => {
     const r = runCli(['audit', '--demo']);
     expect(r.code).toBe(0);
-    const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('Leaked credentials, joined with the account');
-    expect(r.stdout).toMatch(/CRITICAL\s+Leaked AWS access key is active in the account {2}svc-deploy/);
-    expect(r.stdout).toMatch(/id AKIAXF6PZTYLINCXSJWR · not in HEAD \(history only\)\n {2}Active · created 2024-01-20 · .*used after the leak/);
-    expect(r.stdout).toContain('nhiscan revoke access-key AKIAXF6PZTYLINCXSJWR --user svc-deploy');
-    expect(r.stdout).toMatch(/HIGH\s+Leaked AWS access key exists, inactive/);
-    expect(r.stdout).toMatch(/Leaked AWS key belongs to another account {2}account 918273645501/);
-    expect(r.stdout).toMatch(/canary token \(never contacted\)/);
+    // Summary first, then the leaked-and-live section before the other two.
+    expect(r.stdout.split('\n')[0]).toMatch(/^nhiscan \d+\.\d+\.\d+ audit$/);
+    const leaked = r.stdout.slice(r.stdout.indexOf('Leaked and live ('), r.stdout.indexOf('Secrets in git ('));
+    expect(r.stdout.indexOf('Leaked and live (')).toBeLessThan(r.stdout.indexOf('Cloud identities ('));
+    expect(leaked).toMatch(/CRITICAL\s+Leaked AWS access key is active in the account {2}risk 100 · NHI2\n {2}identity {4}svc-deploy \(service-user\)/);
+    expect(leaked).toMatch(/ {2}key {9}AKIAXF6PZTYLINCXSJWR · Active · created 2024-01-20 · /);
+    expect(leaked).toMatch(/ {2}exposure {4}\d+ days since 2024-02-14 · used after the leak/);
+    expect(leaked).toMatch(/ {2}facts {7}aws account 493820157462, long-term key · not in HEAD \(history only\)/);
+    expect(leaked).toContain('  $ nhiscan revoke access-key AKIAXF6PZTYLINCXSJWR --user svc-deploy');
+    expect(leaked).toMatch(/HIGH\s+Leaked AWS access key exists, inactive/);
+    expect(leaked).toMatch(/Leaked AWS key belongs to another account {2}risk 40 · NHI2\n {2}identity {4}account 918273645501 \(root\)/);
+    expect(leaked).toMatch(/canary token \(never contacted\)/);
     expect(r.stdout).toMatch(/GitHub personal access token/);
     expect(r.stdout).toMatch(/^svc-reporting {2}service-user · risk \d+/m);
-    expect(r.stdout).toMatch(/By OWASP NHI Top 10:/);
+    expect(r.stdout).toMatch(/^ {2}by NHI {6}NHI1 /m);
     // Off a terminal the demo's note is not printed: stderr is for problems.
     expect(r.stderr).not.toMatch(/^demo:/m);
   });

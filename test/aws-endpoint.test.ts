@@ -128,6 +128,9 @@ describe('nhiscan aws against an AWS-compatible endpoint', () => {
     expect(r.code).toBe(3);
     const report = JSON.parse(r.stdout);
     expect(report.target).toBe('aws:123456789012');
+    // The envelope of a live read: the account, who read it, and how.
+    expect(report).toMatchObject({ command: 'aws', account: '123456789012', mode: 'live', targets: ['aws:123456789012'] });
+    expect(report.caller).toMatch(/^arn:aws:/);
     expect(report.coverage.complete).toBe(false);
     expect(report.coverage.gaps).toHaveLength(1);
     expect(report.coverage.gaps[0].scope).toBe('secretsmanager:ListSecrets us-east-1');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue, offlineInventory, runAwsAudit } from '../src/aws-audit.js';
-import type { CloudFinding } from '../src/model.js';
+import { severityRank, type CloudFinding } from '../src/model.js';
 import { runCli } from './helpers/git.js';
 import { sarifValidator } from './helpers/sarif.js';
 
@@ -75,11 +75,12 @@ describe('offline audit of the fixture account', () => {
     expect(kind('prod/stripe')?.kind).toBe('secret');
   });
 
-  it('maps risks to OWASP NHI ids, sorts by risk and fills every finding field', async () => {
+  it('maps risks to OWASP NHI ids, sorts by severity then risk and fills every finding field', async () => {
     const { report, findings } = await audit();
     expect(report.summary.byNhi).toMatchObject({ NHI1: expect.any(Number), NHI3: 2, NHI5: expect.any(Number), NHI6: expect.any(Number), NHI7: expect.any(Number), NHI8: 1, NHI9: 1, NHI10: 2 });
-    const risks = findings.map((f) => f.risk ?? -1);
-    expect(risks).toEqual([...risks].sort((a, b) => b - a));
+    // Worst first: severity, then risk within a severity (a CRITICAL 46 above a MEDIUM 55).
+    const order = findings.map((f) => [severityRank(f.severity), f.risk ?? -1] as const);
+    expect(order).toEqual([...order].sort((a, b) => b[0] - a[0] || b[1] - a[1]));
     for (const f of findings) {
       expect(f.risk).toBeGreaterThanOrEqual(0);
       expect(f.risk).toBeLessThanOrEqual(100);
@@ -128,10 +129,11 @@ describe('nhiscan aws (CLI, offline)', () => {
 
   it('text shows a table per identity and an NHI summary; csv has a header and a row per finding', () => {
     const text = runCli([...args, '-f', 'text']).stdout;
-    expect(text).toMatch(/^root {2}root · risk \d+/m);
-    expect(text).toMatch(/By OWASP NHI Top 10:\n {2}NHI1 Improper Offboarding: \d+/);
+    expect(text).toMatch(/^root {2}root · risk \d+\n {2}arn:aws:iam::493820157462:root\n {2}SEVERITY {2}RISK {2}NHI +FINDING$/m);
+    expect(text).toMatch(/^ {2}by NHI {6}NHI1 Improper Offboarding: \d+/m);
+    expect(text).toMatch(/^ {2}account {5}493820157462 · offline/m);
     const csv = runCli([...args, '-f', 'csv']).stdout.trim().split('\n');
-    expect(csv[0]).toBe('risk,severity,rule,nhi,title,kind,name,credential,arn,evidence,remediation,fingerprint');
+    expect(csv[0]!.startsWith('severity,risk,rule,kind,nhi,title,repository,path,line,column,commit,commit_date,commit_author,account,region,identity,identity_kind,arn,credential,')).toBe(true);
     expect(csv.length).toBeGreaterThan(30);
   });
 

@@ -4,18 +4,17 @@ import { Command, Option } from 'commander';
 import { runAudit } from '../audit.js';
 import { buildDemoRepo, FIXTURES } from '../demo/build-repo.js';
 import { UsageError } from '../errors.js';
-import { renderHtml } from '../report/html.js';
 import { addAwsAuditOptions, awsAuditOptions, type AwsFlags } from './aws.js';
-import { conclude, failOnOption, formatOption, parseSize, resolveFormat, withGlobalOptions, writePrivateFile } from './common.js';
+import { conclude, failOnOption, formatOption, parseSize, resolveFormat, withGlobalOptions } from './common.js';
+import { addReportOptions, type ReportFlags } from './report-options.js';
 import { decodeDepthOption } from './scan-options.js';
 import { Spinner } from './progress.js';
 
-interface AuditFlags extends AwsFlags {
+interface AuditFlags extends AwsFlags, ReportFlags {
   reposFrom?: string;
   demo?: boolean;
   format?: string;
   output?: string;
-  html?: string;
   failOn: string;
   showSecrets?: boolean;
   maxFileSize: string;
@@ -49,12 +48,12 @@ export function auditCommand(setExit: (code: number) => void, name = 'audit'): C
     .option('--demo', 'audit the bundled demo repository and demo AWS account (offline, no credentials); exits 0 on its findings unless --fail-on is given')
     .addOption(formatOption(['markdown', 'csv']))
     .option('-o, --output <file>', 'write the report to a file (mode 0600) instead of stdout')
-    .option('--html <file>', 'also write a self-contained HTML report (mode 0600)')
     .addOption(failOnOption('; the demo alone exits 0 on its findings unless this is given'))
     .option('--show-secrets', 'print secrets in full (default: redacted)')
     .addOption(new Option('--max-file-size <size>', 'skip blobs larger than this').default('10MiB'))
     .addOption(decodeDepthOption());
   addAwsAuditOptions(cmd);
+  addReportOptions(cmd);
   withGlobalOptions(cmd);
   cmd.action(async (repos: string[], flags: AuditFlags) => {
     const demo = name === 'demo' || Boolean(flags.demo);
@@ -93,15 +92,11 @@ export function auditCommand(setExit: (code: number) => void, name = 'audit'): C
         spinner.stop();
       }
       if (flags.debug && result.apiCalls) process.stderr.write(`debug: ${result.apiCalls.total} AWS API call(s): ${JSON.stringify(result.apiCalls.byOperation)}\n`);
-      // The main report first: an HTML copy that cannot be written must not cost the report.
-      const code = await conclude(result.report, { format: flags.format ? resolveFormat(flags.format) : demo ? 'text' : resolveFormat(undefined), output: flags.output, failOn: flags.failOn, flags });
-      // The HTML report can hold secrets (--show-secrets): 0600 even over an existing wider file.
-      // Its failure is an OutputError (exit 3, one line), the main report already written.
-      if (flags.html) await writePrivateFile(flags.html, renderHtml(result.report));
       // The demo alone succeeds when it shows its findings (so `npm start` stays clean), unless the
       // user asked for a threshold or added repositories of their own: then findings gate as usual.
-      const failOnGiven = cmd.getOptionValueSource('failOn') === 'cli';
-      setExit(demo && code === 1 && !failOnGiven && !ownRepos ? 0 : code);
+      const lenient = demo && cmd.getOptionValueSource('failOn') !== 'cli' && !ownRepos;
+      // conclude also writes --html, after the main report.
+      setExit(await conclude(result.report, { format: flags.format ? resolveFormat(flags.format) : demo ? 'text' : resolveFormat(undefined), output: flags.output, failOn: flags.failOn, flags, lenient }));
     } finally {
       await cleanup?.();
     }

@@ -7,6 +7,7 @@ import { POLICY_VARIANTS, policyFor, type PolicyVariant } from '../remediate/per
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../score/rules.js';
 import { conclude, failOnOption, formatOption, resolveFormat, withGlobalOptions, type GlobalFlags } from './common.js';
 import { Spinner } from './progress.js';
+import { addReportOptions } from './report-options.js';
 
 export interface AwsFlags extends GlobalFlags {
   profile?: string;
@@ -121,7 +122,7 @@ export async function awsAuditOptions(flags: AwsFlags) {
 export function awsCommand(setExit: (code: number) => void): Command {
   const cmd = new Command('aws')
     .description('inventory AWS machine identities and score them against the OWASP NHI Top 10')
-    .addOption(formatOption(['csv']))
+    .addOption(formatOption(['csv', 'markdown']))
     .option('-o, --output <file>', 'write the report to a file (mode 0600) instead of stdout')
     .addOption(failOnOption())
     .addOption(
@@ -130,6 +131,7 @@ export function awsCommand(setExit: (code: number) => void): Command {
         .preset('read-only'),
     );
   addAwsAuditOptions(cmd);
+  addReportOptions(cmd);
   withGlobalOptions(cmd);
   cmd.action(async (flags: AwsFlags & { format?: string; output?: string; failOn: string; printPolicy?: string }) => {
     if (flags.printPolicy) {

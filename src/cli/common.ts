@@ -1,9 +1,10 @@
 import { chmod, open } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { OutputError, UsageError } from '../errors.js';
-import { atLeast, isSeverity, type Report, type Severity } from '../model.js';
+import { atLeast, finalizeReport, isSeverity, type Report, type Severity } from '../model.js';
 import { escapeControl } from '../report/escape.js';
-import { FORMATS, render, type Format } from '../report/index.js';
+import { FORMATS, render, type Format, type RenderOptions } from '../report/index.js';
+import { selectRules, showAtLeast, type ReportFlags } from './report-options.js';
 
 export interface GlobalFlags {
   debug?: boolean;
@@ -88,9 +89,26 @@ export function writeStdout(text: string): Promise<void> {
   });
 }
 
+/**
+ * The width the text report wraps at: the terminal's, or COLUMNS (a script capturing output, as
+ * scripts/screenshots.mjs does), or 100 off a terminal and for files.
+ */
+export function reportWidth(output: string | undefined): number {
+  if (output) return 100;
+  if (process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
+  const env = Number(process.env.COLUMNS);
+  return Number.isInteger(env) && env >= 40 && env <= 1000 ? env : 100;
+}
+
 /** Reports go to stdout or to a 0600 file: a report can hold secrets with --show-secrets. */
-export async function emit(report: Report, format: Format, output: string | undefined, flags: GlobalFlags): Promise<void> {
-  const text = await render(report, format, { color: output ? false : useColor(flags, process.stdout) });
+export async function emit(report: Report, format: Format, output: string | undefined, flags: GlobalFlags & ReportFlags, extra: Partial<RenderOptions> = {}): Promise<void> {
+  const text = await render(report, format, {
+    color: output ? false : useColor(flags, process.stdout),
+    width: reportWidth(output),
+    verbose: Boolean(flags.verbose),
+    quiet: Boolean(flags.quiet),
+    ...extra,
+  });
   if (output) await writePrivateFile(output, text);
   else await writeStdout(text);
 }
@@ -103,13 +121,30 @@ export function incompleteLine(report: Report): string {
   return `incomplete: ${what}${gaps.length > 1 ? ` (+${gaps.length - 1} more gap(s) in coverage.gaps)` : ''}`;
 }
 
+/** Why the run exits as it does, for the last line of the text report. */
+function exitReason(report: Report, code: number, failOn: string, lenient: boolean): string {
+  if (code === 3) return `exit 3: ${incompleteLine(report)}`;
+  const n = report.findings.filter((f) => isSeverity(failOn) && atLeast(f.severity, failOn)).length;
+  if (lenient && n) return 'exit 0: the demo shows its findings; add --fail-on to gate on them';
+  return code === 1 ? `exit 1: ${n} finding(s) at or above --fail-on ${failOn}` : `exit 0: nothing at or above --fail-on ${failOn}`;
+}
+
 /**
  * Write the report, then decide the exit code. An incomplete report is still written, and
  * its gap is named on stderr in one line; a report that could not be written is exit 3.
+ * --only/--exclude choose the findings the run reports and fails on; --severity only hides
+ * (report-options.ts). `lenient`: findings alone do not fail the run (the bundled demo).
  */
-export async function conclude(report: Report, opts: { format: Format; output?: string | undefined; failOn: string; flags: GlobalFlags }): Promise<number> {
-  const code = exitCodeFor(report, opts.failOn);
-  await emit(report, opts.format, opts.output, opts.flags);
+export async function conclude(report: Report, opts: { format: Format; output?: string | undefined; failOn: string; flags: GlobalFlags & ReportFlags; lenient?: boolean }): Promise<number> {
+  const selected = finalizeReport(selectRules(report, opts.flags));
+  const strict = exitCodeFor(selected, opts.failOn);
+  const code = opts.lenient && strict === 1 ? 0 : strict;
+  const shown = showAtLeast(selected, opts.flags.severity);
+  await emit(shown, opts.format, opts.output, opts.flags, { exitReason: exitReason(selected, strict, opts.failOn, Boolean(opts.lenient)) });
+  // The main report first: an HTML copy that cannot be written must not cost the report. It can
+  // hold secrets (--show-secrets): 0600 even over an existing wider file; its failure is an
+  // OutputError (exit 3, one line).
+  if (opts.flags.html) await writePrivateFile(opts.flags.html, (await import('../report/html.js')).renderHtml(shown));
   if (code === 3) process.stderr.write(`nhiscan: ${incompleteLine(report)}\n`);
   return code;
 }

@@ -1,4 +1,4 @@
-import type { Report } from '../model.js';
+import { finalizeReport, type Report } from '../model.js';
 import { renderJson, renderJsonl } from './json.js';
 import { maskSecrets } from './mask.js';
 
@@ -9,9 +9,22 @@ export type Format = (typeof FORMATS)[number] | 'csv' | 'markdown';
  * Writers other than JSON load on first use: a pre-commit hook writing JSON (or nothing) should not
  * pay for the CSV library, chalk or the SARIF rule catalogue at start-up.
  */
-export async function render(unmasked: Report, format: Format, opts: { color: boolean }): Promise<string> {
-  // Masking is the last stage before any writer: no field can carry a secret past it.
-  const report = maskSecrets(unmasked);
+export interface RenderOptions {
+  color: boolean;
+  /** Text: the width to wrap at (default 100). */
+  width?: number;
+  /** Text: every occurrence and evidence field. */
+  verbose?: boolean;
+  /** Text: the summary and the exit reason only. */
+  quiet?: boolean;
+  /** Text: the last line, why the run exits as it does. */
+  exitReason?: string;
+}
+
+export async function render(unmasked: Report, format: Format, opts: RenderOptions): Promise<string> {
+  // Masking is the last stage before any writer: no field can carry a secret past it. The
+  // envelope (order, `where` on every finding, `targets`) is filled first, for every writer alike.
+  const report = maskSecrets(finalizeReport(unmasked));
   switch (format) {
     case 'json':
       return renderJson(report);
@@ -24,6 +37,6 @@ export async function render(unmasked: Report, format: Format, opts: { color: bo
     case 'markdown':
       return (await import('./markdown.js')).renderMarkdown(report);
     case 'text':
-      return (await import('./text.js')).renderText(report, opts.color);
+      return (await import('./text.js')).renderText(report, opts);
   }
 }

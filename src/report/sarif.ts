@@ -110,6 +110,13 @@ function fixOf(f: Finding): string {
   return r ? `. Fix: ${r.command ?? r.hint}` : '';
 }
 
+/** The repository (several in an audit) and account of a result, from the one location shape. */
+function whereProps(f: Finding): Record<string, string> {
+  const w = f.where;
+  if (!w) return {};
+  return { ...(w.repository ? { repository: w.repository } : {}), ...(w.account ? { account: w.account } : {}), ...(w.region ? { region: w.region } : {}) };
+}
+
 function result(f: Finding, ruleIndex: number): Result {
   const base: Result = {
     ruleId: f.ruleId,
@@ -118,7 +125,7 @@ function result(f: Finding, ruleIndex: number): Result {
     message: { text: f.title },
     // GitHub deduplicates alerts across runs by this; it is a hash of rule and secret, not of the line.
     partialFingerprints: { 'nhiscanFingerprint/v1': f.fingerprint },
-    properties: { severity: f.severity, nhi: f.nhi },
+    properties: { severity: f.severity, nhi: f.nhiIds ?? f.nhi, ...(f.risk !== undefined ? { risk: f.risk } : {}), ...whereProps(f) },
   };
   if (isLeakFinding(f)) {
     // The alert points at the file and line where the key leaked; the identity rides along.

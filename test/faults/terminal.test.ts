@@ -85,7 +85,7 @@ describe('CSV formula injection', () => {
     const out = await cli(['scan', r.dir, '--format', 'json']);
     expectContract(out, { code: 1, secrets: [token] });
     const rows = parseCsv(renderCsv(JSON.parse(out.stdout) as Report), { columns: true }) as Array<Record<string, string>>;
-    expect(rows.map((row) => row.name)).toEqual([`'${name}.env`]);
+    expect(rows.map((row) => row.path)).toEqual([`'${name}.env`]);
   });
 });
 
