@@ -8,8 +8,10 @@ const REDACTED = '[redacted]';
 /**
  * V8's JSON.parse errors quote the input around the failure ("Unexpected token 'g', "ghp_…" is
  * not valid JSON"), and csv-parse quotes field values: anything in quotes from a parser is input.
+ * (csv-parse is known by its codes and "Invalid ..." messages, not by the word csv: commander
+ * lists "csv" among a --format option's choices, and its quoted option names are not input.)
  */
-const QUOTED_BY_PARSER = /JSON|CSV|csv|Invalid Record|Quote|quote|position \d+|is not valid|Unexpected (token|end|character)/;
+const QUOTED_BY_PARSER = /JSON|CSV_[A-Z_]+|Invalid Record|Invalid (?:Closing|Opening)|Quote|quote|position \d+|is not valid|Unexpected (token|end|character)/;
 const QUOTED = /"(?:[^"\\\n]|\\.){4,}"|'(?:[^'\\\n]|\\.){4,}'/g;
 
 /**
