@@ -3,8 +3,10 @@ import { checkRegion, createClients, type AwsClients, type AwsOptions } from './
 import { enumerate } from './cloud/aws/enumerate.js';
 import { offlineRead, type OfflineFiles } from './cloud/aws/offline.js';
 import type { AwsInventory } from './cloud/aws/types.js';
-import { ProviderError } from './errors.js';
-import { compareFindings, summarize, type CoverageGap, type Report } from './model.js';
+import { accept, withAccepted, type Acceptance } from './accepted.js';
+import { ProviderError, UsageError } from './errors.js';
+import { compareFindings, summarize, SEVERITIES, type AccountSummary, type CoverageGap, type Finding, type Report, type Severity } from './model.js';
+import { readOrg, type OrgOptions, type OrgRead } from './org.js';
 import type { ActionCatalogue } from './score/policy.js';
 import { DEFAULT_THRESHOLDS, scoreInventory, type ScoreResult, type Thresholds } from './score/rules.js';
 import { VERSION } from './version.js';
@@ -14,6 +16,10 @@ export interface AwsAuditOptions {
   aws?: AwsOptions & { regions: string[]; allRegions: boolean };
   /** Offline mode: the AWS CLI's get-credential-report and get-account-authorization-details outputs. */
   offline?: OfflineFiles;
+  /** `--org`: every account of the organization (live mode only). */
+  org?: OrgOptions;
+  /** The config's [[mutelist]] and the baseline file: accepted risks. */
+  accepted?: Acceptance;
   thresholds?: Thresholds;
   now?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -71,28 +77,102 @@ export async function readInventoryOrGap(opts: AwsAuditOptions): Promise<Invento
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
     return {
-      inventory: { account: null, caller: null, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] },
+      inventory: emptyInventory(),
       gaps: [{ scope: 'aws (nothing in the account was read)', reason: err.message.split('\n')[0] ?? err.message }],
       clients: null,
     };
   }
 }
 
-export async function runAwsAudit(opts: AwsAuditOptions): Promise<AwsAuditResult> {
-  const started = Date.now();
-  const read = await readInventoryOrGap(opts);
-  const { inventory, gaps } = read;
-  const scored = await scoreAccount(inventory, opts);
-  // Riskiest first: the report is read top-down by someone with little time.
-  const findings = scored.findings.sort((a, b) => (b.risk ?? 0) - (a.risk ?? 0) || compareFindings(a, b));
-  const report: Report = {
+/** Per-account counts for an --org report. */
+export function accountSummaries(org: OrgRead, findings: Finding[], gaps: CoverageGap[]): AccountSummary[] {
+  return org.accounts.map((a) => {
+    const mine = findings.filter((f) => (f.kind === 'cloud' ? f.account : f.kind === 'leak' ? f.cloud.account : undefined) === a.account);
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    for (const f of mine) bySeverity[f.severity]++;
+    const prefix = `account ${a.account}`;
+    return {
+      account: a.account,
+      ...(a.name ? { name: a.name } : {}),
+      status: a.status,
+      total: mine.length,
+      bySeverity,
+      gaps: gaps.filter((g) => g.scope.startsWith(`${prefix}:`) || g.scope.startsWith(`${prefix} `)).length,
+    };
+  });
+}
+
+/** Score every account read; each finding carries its account. */
+export async function scoreOrg(org: OrgRead, opts: AwsAuditOptions, leaked: ReadonlySet<string> = new Set()): Promise<{ findings: Finding[]; identities: ScoreResult['identities'] }> {
+  const findings: Finding[] = [];
+  const identities: ScoreResult['identities'] = [];
+  for (const a of org.accounts) {
+    if (!a.inventory || a.status !== 'read') continue;
+    const scored = await scoreAccount(a.inventory, opts, leaked);
+    findings.push(...scored.findings.map((f) => ({ ...f, account: a.account })));
+    identities.push(...scored.identities);
+  }
+  return { findings, identities };
+}
+
+/** The caller asked for an organization: read it, or say why not. */
+export async function readOrgFor(opts: AwsAuditOptions): Promise<OrgRead> {
+  if (opts.offline) throw new UsageError('--org reads the organization live: drop the offline exports, or audit one account offline without --org');
+  const o = opts.aws ?? { regions: [], allRegions: false };
+  for (const r of o.regions) checkRegion(r, '--regions');
+  return readOrg(o, opts.org!, opts.sleep);
+}
+
+async function runOrgAudit(opts: AwsAuditOptions, started: number): Promise<AwsAuditResult> {
+  let org: OrgRead;
+  try {
+    org = await readOrgFor(opts);
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    const report = envelope('aws:org', [], [{ scope: 'aws --org (nothing in the organization was read)', reason: err.message.split('\n')[0] ?? err.message }], started);
+    return { report: { ...report, accounts: [] }, inventory: emptyInventory(), identities: [], apiCalls: null };
+  }
+  const gaps = [...org.gaps, ...org.accounts.flatMap((a) => a.gaps)];
+  const scored = await scoreOrg(org, opts);
+  const accepted = accept(scored.findings, inventoriesOf(org), opts.accepted ?? {}, gaps.length === 0, 'cloud');
+  const findings = accepted.findings.sort((a, b) => (b.risk ?? 0) - (a.risk ?? 0) || compareFindings(a, b));
+  const report = withAccepted({ ...envelope(`aws-org:${org.caller ?? 'unknown'}`, findings, gaps, started), accounts: accountSummaries(org, findings, gaps) }, accepted);
+  const counter = org.clients.counter;
+  return {
+    report,
+    inventory: emptyInventory(),
+    identities: scored.identities.sort((a, b) => b.risk - a.risk),
+    apiCalls: { total: counter.total, byOperation: Object.fromEntries(counter.byOperation) },
+  };
+}
+
+export const inventoriesOf = (org: OrgRead): AwsInventory[] => org.accounts.flatMap((a) => (a.inventory ? [a.inventory] : []));
+
+function emptyInventory(): AwsInventory {
+  return { account: null, caller: null, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] };
+}
+
+function envelope(target: string, findings: Finding[], gaps: CoverageGap[], started: number): Report {
+  return {
     tool: 'nhiscan',
     version: VERSION,
-    target: inventory.account ? `aws:${inventory.account}` : 'aws',
+    target,
     generatedAt: new Date().toISOString(),
     summary: summarize(findings, Date.now() - started),
     findings,
     coverage: { complete: gaps.length === 0, gaps },
   };
+}
+
+export async function runAwsAudit(opts: AwsAuditOptions): Promise<AwsAuditResult> {
+  const started = Date.now();
+  if (opts.org) return runOrgAudit(opts, started);
+  const read = await readInventoryOrGap(opts);
+  const { inventory, gaps } = read;
+  const scored = await scoreAccount(inventory, opts);
+  const accepted = accept(scored.findings, [inventory], opts.accepted ?? {}, gaps.length === 0, 'cloud');
+  // Riskiest first: the report is read top-down by someone with little time.
+  const findings = accepted.findings.sort((a, b) => (b.risk ?? 0) - (a.risk ?? 0) || compareFindings(a, b));
+  const report = withAccepted(envelope(inventory.account ? `aws:${inventory.account}` : 'aws', findings, gaps, started), accepted);
   return { report, inventory, identities: scored.identities.sort((a, b) => b.risk - a.risk), apiCalls: apiCallsOf(read) };
 }

@@ -5,7 +5,7 @@ import { runAudit } from '../audit.js';
 import { buildDemoRepo, FIXTURES } from '../demo/build-repo.js';
 import { UsageError } from '../errors.js';
 import { renderHtml } from '../report/html.js';
-import { addAwsAuditOptions, awsAuditOptions, type AwsFlags } from './aws.js';
+import { addAwsAuditOptions, awsAuditOptions, noteExpiredMutes, type AwsFlags } from './aws.js';
 import { conclude, failOnOption, formatOption, parseSize, resolveFormat, withGlobalOptions, writePrivateFile } from './common.js';
 import { decodeDepthOption } from './scan-options.js';
 import { Spinner } from './progress.js';
@@ -93,6 +93,7 @@ export function auditCommand(setExit: (code: number) => void, name = 'audit'): C
         spinner.stop();
       }
       if (flags.debug && result.apiCalls) process.stderr.write(`debug: ${result.apiCalls.total} AWS API call(s): ${JSON.stringify(result.apiCalls.byOperation)}\n`);
+      noteExpiredMutes(result.report);
       // The main report first: an HTML copy that cannot be written must not cost the report.
       const code = await conclude(result.report, { format: flags.format ? resolveFormat(flags.format) : demo ? 'text' : resolveFormat(undefined), output: flags.output, failOn: flags.failOn, flags });
       // The HTML report can hold secrets (--show-secrets): 0600 even over an existing wider file.

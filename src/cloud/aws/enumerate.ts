@@ -31,7 +31,7 @@ export interface EnumerateOptions {
 }
 
 
-async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -42,6 +42,12 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>
   });
   await Promise.all(workers);
   return out;
+}
+
+/** STS GetCallerIdentity: needs no permission, names the account and the principal. */
+export async function callerIdentity(clients: AwsClients): Promise<{ account: string | null; arn: string | null }> {
+  const who = await clients.sts.send(new GetCallerIdentityCommand({}));
+  return { account: who.Account ?? null, arn: who.Arn ?? null };
 }
 
 export interface Enumeration {
@@ -65,9 +71,7 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
   let account: string | null = null;
   let caller: string | null = null;
   try {
-    const who = await clients.sts.send(new GetCallerIdentityCommand({}));
-    account = who.Account ?? null;
-    caller = who.Arn ?? null;
+    ({ account, arn: caller } = await callerIdentity(clients));
   } catch (err) {
     const d = describeAwsError(err);
     if (d.kind === 'credentials' || d.kind === 'other') throw new ProviderError(`no usable AWS credentials: ${d.message}`);
