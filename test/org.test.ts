@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AccountSummary, CloudFinding, Report } from '../src/model.js';
+import type { AccountSummary, CloudFinding, LeakFinding, Report } from '../src/model.js';
 import { awsEnv, startFaultServer, type FaultServer } from './faults/aws-fault-server.js';
 import { cli, expectContract } from './faults/harness.js';
+import { tempRepos } from './helpers/git.js';
+import { awsKeyId } from './helpers/secrets.js';
 import { keyOf, MGMT, orgHandler, sessionKey, userOf, type OrgWorld } from './faults/org-world.js';
 
 // `nhiscan aws --org` end to end, against a loopback organization whose IAM answers depend on the
@@ -103,5 +105,39 @@ describe('aws --org', () => {
     expectContract(c, { code: 2, says: /12-digit/ });
     expect(c.stderr).not.toContain('12345');
     expect(sessionKey(A)).toHaveLength(20);
+  });
+});
+
+describe('audit --org', () => {
+  const repos = tempRepos();
+
+  it('correlates leaked key ids against every account\'s keys: the member that holds one gets the leak, a key of no member is foreign', async () => {
+    const keyB = awsKeyId(B);
+    const keyA = awsKeyId(A); // decodes to A, but A holds another key: AWS is asked, by A's own role
+    const foreign = awsKeyId('555555555555');
+    const repo = repos();
+    repo.commit('config', { 'deploy.env': `AWS_ACCESS_KEY_ID=${keyB}\n`, 'old.env': `KEY=${keyA}\n`, 'vendor.env': `VENDOR_KEY=${foreign}\n` });
+    const world: OrgWorld = { members: [A, B], keys: { [B]: keyB }, assumed: [], answeredAs: [] };
+    server = await startFaultServer(orgHandler(world));
+    const r = await cli(['audit', repo.dir, '--org', '-f', 'json', '--no-baseline'], { env: awsEnv(server.url), timeoutMs: 60_000 });
+    expectContract(r, { code: 1, lines: 0 });
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.target).toBe(`${repo.dir} + aws-org:${MGMT}`);
+    expect(report.coverage).toEqual({ complete: true, gaps: [] });
+    const leaks = report.findings.filter((f): f is LeakFinding => f.kind === 'leak');
+    const byKey = new Map(leaks.map((l) => [l.credential.id, l]));
+    expect(byKey.get(keyB)).toMatchObject({ ruleId: 'aws-leaked-key-active', identity: { arn: `arn:aws:iam::${B}:user/${userOf(B)}` }, cloud: { match: 'in-account', account: B } });
+    expect(byKey.get(keyA)).toMatchObject({ ruleId: 'aws-leaked-key-not-found' });
+    expect(byKey.get(foreign)).toMatchObject({ ruleId: 'aws-leaked-foreign-key', cloud: { account: '555555555555' } });
+    // The owner look-up of A's unplaced key went to A, signed with A's session key.
+    expect(world.answeredAs!.filter((x) => x.action === 'GetAccessKeyLastUsed')).toEqual([{ action: 'GetAccessKeyLastUsed', account: A }]);
+    // B's own findings about the leaked key carry the leak; A's do not.
+    const bKey = (report.findings as CloudFinding[]).filter((f) => f.kind === 'cloud' && f.credential?.id === keyB);
+    expect(bKey.length).toBeGreaterThan(0);
+    expect(bKey.every((f) => f.account === B && f.evidence.leakedInGit === true)).toBe(true);
+    // The per-account summary counts an account's leaks with its cloud findings.
+    const cloudOf = (id: string) => report.findings.filter((f) => f.kind === 'cloud' && (f as CloudFinding).account === id).length;
+    expect(summaryOf(report, B).total).toBe(cloudOf(B) + 1);
+    expect(summaryOf(report, B).bySeverity.critical).toBeGreaterThanOrEqual(1);
   });
 });

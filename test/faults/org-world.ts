@@ -32,6 +32,8 @@ export interface OrgWorld {
   assumed?: string[];
   /** Which account each IAM/STS call was answered as (by its signing key). */
   answeredAs?: Array<{ action: string; account: string }>;
+  /** Each account's user key id (default keyOf): tests that commit a key id choose one that decodes to its account. */
+  keys?: Record<string, string>;
   /** Override per action (e.g. a hang), by account. */
   fault?: (action: string, account: string) => Fault | undefined;
 }
@@ -42,7 +44,7 @@ function accountOfKey(world: OrgWorld, key: string | null): string | null {
   return m && world.members.includes(m[1]!) ? m[1]! : null;
 }
 
-function accountAnswers(account: string, action: string): string | undefined {
+function accountAnswers(account: string, action: string, keyId: string): string | undefined {
   const user = userOf(account);
   const arn = `arn:aws:iam::${account}:user/${user}`;
   const report = [
@@ -63,7 +65,7 @@ function accountAnswers(account: string, action: string): string | undefined {
     case 'GetCredentialReport':
       return queryXml('GetCredentialReport', `<Content>${Buffer.from(report).toString('base64')}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-01T00:00:00Z</GeneratedTime>`);
     case 'ListAccessKeys':
-      return queryXml('ListAccessKeys', `<AccessKeyMetadata><member><UserName>${user}</UserName><AccessKeyId>${keyOf(account)}</AccessKeyId><Status>Active</Status><CreateDate>2020-02-01T00:00:00Z</CreateDate></member></AccessKeyMetadata><IsTruncated>false</IsTruncated>`);
+      return queryXml('ListAccessKeys', `<AccessKeyMetadata><member><UserName>${user}</UserName><AccessKeyId>${keyId}</AccessKeyId><Status>Active</Status><CreateDate>2020-02-01T00:00:00Z</CreateDate></member></AccessKeyMetadata><IsTruncated>false</IsTruncated>`);
     case 'ListSecrets':
       return JSON.stringify({ SecretList: [] });
     default:
@@ -101,7 +103,14 @@ export function orgHandler(world: OrgWorld): Handler {
         `<Credentials><AccessKeyId>${sessionKey(target)}</AccessKeyId><SecretAccessKey>session-secret-not-real-${target}</SecretAccessKey><SessionToken>session-token-${target}</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>${roleArn}</Arn><AssumedRoleId>AROA${target}:nhiscan</AssumedRoleId></AssumedRoleUser>`,
       );
     }
-    const answer = accountAnswers(account, action);
+    const keyId = world.keys?.[account] ?? keyOf(account);
+    if (action === 'GetAccessKeyLastUsed') {
+      world.answeredAs?.push({ action, account });
+      // Only the account's own key is known to it, as in AWS.
+      if (new URLSearchParams(body).get('AccessKeyId') !== keyId) return 'notfound';
+      return queryXml('GetAccessKeyLastUsed', `<UserName>${userOf(account)}</UserName><AccessKeyLastUsed><ServiceName>s3</ServiceName><Region>us-east-1</Region><LastUsedDate>2026-11-01T00:00:00Z</LastUsedDate></AccessKeyLastUsed>`);
+    }
+    const answer = accountAnswers(account, action, keyId);
     if (answer) world.answeredAs?.push({ action, account });
     return answer;
   };
