@@ -64,7 +64,9 @@ export type BaselineScope = 'source' | 'cloud' | 'all';
 
 export function inScope(entry: BaselineEntry, scope: BaselineScope): boolean {
   if (scope === 'all') return true;
-  return entry.path.startsWith('arn:') === (scope === 'cloud');
+  // `path` is informational and may be missing in a hand-written file: such an entry counts as a source entry.
+  const cloud = typeof entry.path === 'string' && entry.path.startsWith('arn:');
+  return cloud === (scope === 'cloud');
 }
 
 export function isExpired(entry: BaselineEntry, today: string): boolean {
@@ -151,7 +153,7 @@ export function mergeBaseline(
     if (keepStale || !inScope(e, scope)) current.set(e.fingerprint, e);
     else removed++;
   }
-  const entries = [...current.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.path.localeCompare(b.path) || a.fingerprint.localeCompare(b.fingerprint));
+  const entries = [...current.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId) || (a.path ?? '').localeCompare(b.path ?? '') || a.fingerprint.localeCompare(b.fingerprint));
   return { entries, added, removed };
 }
 

@@ -1,5 +1,5 @@
 import { createClients, type AwsClients, type AwsOptions } from './cloud/aws/clients.js';
-import { callerIdentity, enumerate, pool } from './cloud/aws/enumerate.js';
+import { enumerate, pool, whoAmI } from './cloud/aws/enumerate.js';
 import { describeAwsError } from './cloud/aws/errors.js';
 import { assumeRole, listOrgAccounts, type OrgAccount } from './cloud/aws/organizations.js';
 import type { AwsInventory } from './cloud/aws/types.js';
@@ -53,10 +53,11 @@ export async function readOrg(o: AwsOptions & { regions: string[]; allRegions: b
   const base = createClients({ ...o, failFast: true });
   let who: { account: string | null; arn: string | null };
   try {
-    who = await callerIdentity(base);
+    who = await whoAmI(base);
   } catch (err) {
-    // The same words as a single-account read: nothing can be listed or assumed without credentials.
-    throw new ProviderError(`no usable AWS credentials: ${describeAwsError(err).message}`);
+    // The same words as a single-account read: nothing can be listed or assumed without this call.
+    const d = describeAwsError(err);
+    throw new ProviderError(d.kind === 'credentials' || d.kind === 'other' ? `no usable AWS credentials: ${d.message}` : `sts:GetCallerIdentity failed: ${d.message}`);
   }
   const partition = /^arn:(aws[a-z-]*):/.exec(who.arn ?? '')?.[1] ?? 'aws';
   const gaps: CoverageGap[] = [];

@@ -44,8 +44,8 @@ export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Pro
   return out;
 }
 
-/** STS GetCallerIdentity: needs no permission, names the account and the principal. */
-export async function callerIdentity(clients: AwsClients): Promise<{ account: string | null; arn: string | null }> {
+/** STS GetCallerIdentity with the run's credentials: needs no permission, names the account and the principal. */
+export async function whoAmI(clients: AwsClients): Promise<{ account: string | null; arn: string | null }> {
   const who = await clients.sts.send(new GetCallerIdentityCommand({}));
   return { account: who.Account ?? null, arn: who.Arn ?? null };
 }
@@ -71,7 +71,7 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
   let account: string | null = null;
   let caller: string | null = null;
   try {
-    ({ account, arn: caller } = await callerIdentity(clients));
+    ({ account, arn: caller } = await whoAmI(clients));
   } catch (err) {
     const d = describeAwsError(err);
     if (d.kind === 'credentials' || d.kind === 'other') throw new ProviderError(`no usable AWS credentials: ${d.message}`);

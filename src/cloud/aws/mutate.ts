@@ -82,7 +82,7 @@ export async function storeKeyInSecret(c: AwsClients, secretId: string, key: New
   const sm = c.secrets(c.region ?? 'us-east-1');
   const value = JSON.stringify({ AccessKeyId: key.AccessKeyId, SecretAccessKey: key.SecretAccessKey });
   try {
-    await sm.send(new DescribeSecretCommand({ SecretId: secretId }));
+    await describeSecret(c, secretId);
   } catch (err) {
     if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
     return { requestId: rid(await sm.send(new CreateSecretCommand({ Name: secretId, SecretString: value, Description: 'Access key stored by nhiscan rotate' }))) };
@@ -129,7 +129,5 @@ export async function callerWithKey(c: AwsClients, key: NewKey, endpoint: string
   }
 }
 
-export async function whoAmI(c: AwsClients): Promise<{ arn: string | null; account: string | null }> {
-  const res = await c.sts.send(new GetCallerIdentityCommand({}));
-  return { arn: res.Arn ?? null, account: res.Account ?? null };
-}
+/** The caller's GetCallerIdentity lives with the inventory (enumerate.ts); remediation uses the same wrapper. */
+export { whoAmI } from './enumerate.js';
