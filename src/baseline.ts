@@ -54,6 +54,21 @@ export function parseBaseline(text: string, file: string): Baseline {
   return { file, entries: entries as BaselineEntry[] };
 }
 
+/**
+ * Which entries a run can see. One .nhiscan-baseline.json can hold both kinds: entries of source
+ * findings (their `path` is a file path) and of account findings (cloud and leak findings, whose
+ * `path` is the identity's ARN). A scan must not call the account's entries stale, nor `aws` the
+ * repository's; `audit` sees both.
+ */
+export type BaselineScope = 'source' | 'cloud' | 'all';
+
+export function inScope(entry: BaselineEntry, scope: BaselineScope): boolean {
+  if (scope === 'all') return true;
+  // `path` is informational and may be missing in a hand-written file: such an entry counts as a source entry.
+  const cloud = typeof entry.path === 'string' && entry.path.startsWith('arn:');
+  return cloud === (scope === 'cloud');
+}
+
 export function isExpired(entry: BaselineEntry, today: string): boolean {
   return entry.expires !== undefined && entry.expires <= today;
 }
@@ -67,6 +82,7 @@ export function applyBaseline(
   baseline: Baseline,
   complete: boolean,
   today = new Date().toISOString().slice(0, 10),
+  scope: BaselineScope = 'source',
 ): { findings: Finding[]; outcome: BaselineOutcome } {
   const byFp = new Map(baseline.entries.map((e) => [e.fingerprint, e]));
   const seen = new Set<string>();
@@ -85,8 +101,8 @@ export function applyBaseline(
     outcome: {
       file: baseline.file,
       suppressed,
-      stale: complete ? baseline.entries.filter((e) => !seen.has(e.fingerprint)) : [],
-      expired: baseline.entries.filter((e) => isExpired(e, today)),
+      stale: complete ? baseline.entries.filter((e) => inScope(e, scope) && !seen.has(e.fingerprint)) : [],
+      expired: baseline.entries.filter((e) => inScope(e, scope) && isExpired(e, today)),
     },
   };
 }
@@ -111,7 +127,8 @@ function entryFor(f: Finding, defaults: EntryDefaults, today: string): BaselineE
 
 /**
  * New entries for findings not yet in `previous`; kept entries keep their reason, author and
- * expiry. Entries no longer seen are dropped unless `keepStale`.
+ * expiry. Entries no longer seen are dropped unless `keepStale`; entries outside `scope` (the
+ * account's, in a baseline made from a scan) are kept as they are.
  */
 export function mergeBaseline(
   report: Report,
@@ -119,6 +136,7 @@ export function mergeBaseline(
   defaults: EntryDefaults,
   keepStale: boolean,
   today = new Date().toISOString().slice(0, 10),
+  scope: BaselineScope = 'source',
 ): { entries: BaselineEntry[]; added: number; removed: number } {
   const old = new Map(previous.map((e) => [e.fingerprint, e]));
   const current = new Map<string, BaselineEntry>();
@@ -132,10 +150,10 @@ export function mergeBaseline(
   let removed = 0;
   for (const e of previous) {
     if (current.has(e.fingerprint)) continue;
-    if (keepStale) current.set(e.fingerprint, e);
+    if (keepStale || !inScope(e, scope)) current.set(e.fingerprint, e);
     else removed++;
   }
-  const entries = [...current.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.path.localeCompare(b.path) || a.fingerprint.localeCompare(b.fingerprint));
+  const entries = [...current.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId) || (a.path ?? '').localeCompare(b.path ?? '') || a.fingerprint.localeCompare(b.fingerprint));
   return { entries, added, removed };
 }
 

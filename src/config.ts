@@ -6,7 +6,9 @@ import { UsageError } from './errors.js';
 import { LinearRegex, LinearRegexError } from './detect/linear-regex.js';
 import { isBuiltinRuleId } from './detect/registry.js';
 import type { PositiveExample, Rule } from './detect/rule.js';
+import { isCalendarDate } from './baseline.js';
 import { isSeverity, type Severity } from './model.js';
+import type { MuteEntry } from './score/mutelist.js';
 
 export const CONFIG_FILE = '.nhiscan.toml';
 
@@ -20,6 +22,8 @@ export interface Config {
   severity: Map<string, Severity>;
   /** `[aws]` thresholds, in days; flags override them. */
   aws: Partial<Record<'keyMaxAgeDays' | 'keyCriticalAgeDays' | 'unusedDays' | 'neverUsedGraceDays', number>>;
+  /** `[[mutelist]]` tables: accepted risks for cloud findings (src/score/mutelist.ts). */
+  mutelist: MuteEntry[];
   allow: {
     paths: Ignore;
     pathPatterns: string[];
@@ -41,6 +45,7 @@ export function emptyConfig(): Config {
     disabledRules: new Set(),
     severity: new Map(),
     aws: {},
+    mutelist: [],
     allow: { paths: ignore(), pathPatterns: [], regexes: [], stopwords: [], lines: [], commits: new Set() },
   };
 }
@@ -121,7 +126,8 @@ function stringList(value: unknown, file: string, line: number, key: string): st
 }
 
 const KNOWN = {
-  top: ['allowlist', 'rules', 'rule', 'aws'],
+  top: ['allowlist', 'rules', 'rule', 'aws', 'mutelist'],
+  mutelist: ['rules', 'identities', 'accounts', 'tags', 'expires', 'reason'],
   aws: ['key_max_age_days', 'key_critical_age_days', 'unused_days', 'never_used_grace_days'],
   allowlist: ['paths', 'regexes', 'lines', 'stopwords', 'commits'],
   rules: ['disable', 'severity'],
@@ -255,6 +261,54 @@ function tomlReason(err: TomlError): string {
   return /^[a-z][a-z ,.:-]{0,100}$/.test(first) ? first : 'invalid TOML';
 }
 
+/**
+ * `[[mutelist]]`: every entry says why (`reason`), or the file is refused: an accepted risk with no
+ * reason is one nobody can review. Values are never echoed (an ARN pattern is harmless, but a
+ * token pasted in the wrong place would not be).
+ */
+function parseMutelist(value: unknown, file: string, text: string): MuteEntry[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new UsageError(`${file}:${lineAt(text, Math.max(0, keyOffset(text, 'mutelist', 0)))}: use [[mutelist]] tables for accepted risks`);
+  return value.map((v: unknown, i) => {
+    const at = Math.max(0, headerOffset(text, 'mutelist', i));
+    const where = `[[mutelist]] #${i + 1}`;
+    const line = lineAt(text, at);
+    const raw = table(v, file, line, where);
+    checkKeys(raw, KNOWN.mutelist, where, file, text, at);
+    const keyLine = (key: string) => lineAt(text, keyOffset(text, key, at));
+    if (typeof raw.reason !== 'string' || raw.reason.trim() === '') throw new UsageError(`${file}:${line}: ${where} needs a "reason" (why the risk is accepted)`);
+    const list = (key: string) => {
+      const l = stringList(raw[key], file, keyLine(key), `${where} ${key}`);
+      if (l.some((x) => x === '')) throw new UsageError(`${file}:${keyLine(key)}: ${where} ${key} has an empty entry`);
+      return l;
+    };
+    const tags = table(raw.tags, file, keyLine('tags'), `${where} tags`);
+    for (const t of Object.values(tags)) if (typeof t !== 'string') throw new UsageError(`${file}:${keyLine('tags')}: ${where} tags values must be strings`);
+    // A TOML date (expires = 2027-01-01) or the same as a string.
+    let expires: string | undefined;
+    if (raw.expires !== undefined) {
+      const e = raw.expires instanceof Date ? raw.expires.toISOString().slice(0, 10) : raw.expires;
+      if (typeof e !== 'string' || !isCalendarDate(e)) throw new UsageError(`${file}:${keyLine('expires')}: ${where} expires must be a date, YYYY-MM-DD`);
+      expires = e;
+    }
+    const entry: MuteEntry = {
+      index: i + 1,
+      line,
+      rules: list('rules'),
+      identities: list('identities'),
+      accounts: list('accounts'),
+      tags: tags as Record<string, string>,
+      reason: raw.reason.trim(),
+      ...(expires ? { expires } : {}),
+    };
+    // An entry with no condition would mute every cloud finding: almost surely a mistake.
+    if (!entry.rules.length && !entry.identities.length && !entry.accounts.length && !Object.keys(entry.tags).length) {
+      throw new UsageError(`${file}:${line}: ${where} names no rules, identities, accounts or tags, so it would mute every cloud finding`);
+    }
+    return entry;
+  });
+}
+
 export function parseConfig(text: string, file: string): Config {
   let doc: Record<string, unknown>;
   try {
@@ -307,6 +361,8 @@ export function parseConfig(text: string, file: string): Config {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new UsageError(`${file}:${lineAt(text, keyOffset(text, k, awsAt))}: ${k} must be a whole number of days`);
     cfg.aws[field] = v;
   }
+
+  cfg.mutelist = parseMutelist(doc.mutelist, file, text);
 
   const rulesAt = tableAt('rules');
   const rules = table(doc.rules, file, lineAt(text, rulesAt), '[rules]');

@@ -163,6 +163,8 @@ export type Evidence = Record<string, string | number | boolean | null | string[
 
 export interface CloudFinding extends FindingBase {
   kind: 'cloud';
+  /** The AWS account the finding is in; set on every finding of an `aws --org` run. */
+  account?: string;
   identity: IdentityRef;
   credential?: CredentialRef;
   evidence: Evidence;
@@ -282,11 +284,45 @@ export interface Summary {
   scan?: ScanStats;
   /** What of the AWS account was examined (aws, audit). */
   inventory?: InventoryCounts;
-  /** Findings silenced by a mute list (multi-account runs). */
-  muted?: number;
+  /** Cloud findings a [[mutelist]] entry accepted: not in `findings` or `total`, listed in `Report.mutelist`. */
+  muted?: { total: number; byRule: Record<string, number>; expiredEntries: number };
   /** Findings left out of `findings` by --severity; they still count above and in --fail-on. */
   hidden?: number;
   durationMs: number;
+}
+
+/** A cloud finding a [[mutelist]] entry muted, with that entry's reason. */
+export interface MutedFinding {
+  ruleId: string;
+  fingerprint: string;
+  severity: Severity;
+  identity: string;
+  account: string | null;
+  /** The [[mutelist]] entry (1-based) that muted it. */
+  entry: number;
+  reason: string;
+  expires?: string;
+}
+
+export interface MuteOutcome {
+  muted: MutedFinding[];
+  /** Entries past their expiry: they mute nothing, so their findings are reported again. */
+  expired: Array<{ entry: number; line: number; reason: string; expires: string }>;
+}
+
+/** One account of an `aws --org` / `audit --org` run. */
+export interface AccountSummary {
+  account: string;
+  name?: string;
+  /**
+   * `read`: its inventory was read (perhaps with gaps); `not-read`: AssumeRole or the read failed
+   * (a coverage gap); `skipped`: not ACTIVE in the organization (suspended or closing).
+   */
+  status: 'read' | 'not-read' | 'skipped';
+  total: number;
+  bySeverity: Record<Severity, number>;
+  /** Coverage gaps of this account (their scopes carry the account id too). */
+  gaps: number;
 }
 
 /** A baseline entry: keyed by fingerprint, never by line; holds no secret. */
@@ -334,6 +370,10 @@ export interface Report {
   findings: Finding[];
   coverage: { complete: boolean; gaps: CoverageGap[] };
   baseline?: BaselineOutcome;
+  /** What the [[mutelist]] muted, and its expired entries. */
+  mutelist?: MuteOutcome;
+  /** `--org` runs: one entry per account considered. */
+  accounts?: AccountSummary[];
 }
 
 export function summarize(findings: Finding[], durationMs: number, scan?: ScanStats): Summary {

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { runAudit } from '../audit.js';
 import { buildDemoRepo, FIXTURES } from '../demo/build-repo.js';
 import { UsageError } from '../errors.js';
-import { addAwsAuditOptions, awsAuditOptions, type AwsFlags } from './aws.js';
+import { addAwsAuditOptions, awsAuditOptions, noteExpiredMutes, type AwsFlags } from './aws.js';
 import { conclude, failOnOption, formatOption, parseSize, resolveFormat, withGlobalOptions } from './common.js';
 import { addReportOptions, type ReportFlags } from './report-options.js';
 import { decodeDepthOption } from './scan-options.js';
@@ -92,6 +92,7 @@ export function auditCommand(setExit: (code: number) => void, name = 'audit'): C
         spinner.stop();
       }
       if (flags.debug && result.apiCalls) process.stderr.write(`debug: ${result.apiCalls.total} AWS API call(s): ${JSON.stringify(result.apiCalls.byOperation)}\n`);
+      noteExpiredMutes(result.report);
       // The demo alone succeeds when it shows its findings (so `npm start` stays clean), unless the
       // user asked for a threshold or added repositories of their own: then findings gate as usual.
       const lenient = demo && cmd.getOptionValueSource('failOn') !== 'cli' && !ownRepos;

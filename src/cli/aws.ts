@@ -1,8 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { join } from 'node:path';
 import { runAwsAudit } from '../aws-audit.js';
+import { BASELINE_FILE, readBaseline } from '../baseline.js';
 import { checkRegion, DEFAULT_TIMEOUTS, timeoutsFromSeconds, type AwsOptions } from '../cloud/aws/clients.js';
 import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
+import type { Report } from '../model.js';
+import { DEFAULT_ORG_ROLE } from '../org.js';
 import { POLICY_VARIANTS, policyFor, type PolicyVariant } from '../remediate/permissions.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../score/rules.js';
 import { conclude, failOnOption, formatOption, resolveFormat, withGlobalOptions, type GlobalFlags } from './common.js';
@@ -25,6 +29,11 @@ export interface AwsFlags extends GlobalFlags {
   unusedDays?: number;
   graceDays?: number;
   config?: string;
+  org?: boolean;
+  roleName?: string;
+  accounts?: string[];
+  excludeAccounts?: string[];
+  baseline?: string | false;
 }
 
 function days(value: string): number {
@@ -51,6 +60,19 @@ function regionList(value: string): string[] {
     }
   }
   return [...new Set(regions)];
+}
+
+/** `--accounts 111122223333,...`: 12-digit ids only; a bad one is refused without echoing it. */
+function accountList(value: string): string[] {
+  const ids = value.split(',').map((a) => a.trim());
+  if (ids.some((a) => !/^\d{12}$/.test(a))) throw new InvalidArgumentError('expected comma-separated 12-digit AWS account ids');
+  return [...new Set(ids)];
+}
+
+/** An IAM role name (or path/name) as IAM allows it; anything else could not be assumed anyway. */
+function roleName(value: string): string {
+  if (!/^(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/.test(value) || value.length > 576) throw new InvalidArgumentError('expected an IAM role name like OrganizationAccountAccessRole');
+  return value;
 }
 
 /** The AWS options `aws`, `audit`, `rotate` and `revoke` share. */
@@ -90,7 +112,13 @@ export function addAwsAuditOptions(cmd: Command): Command {
     .addOption(new Option('--critical-key-age <days>', `...as high from this age (default ${DEFAULT_THRESHOLDS.keyCriticalAgeDays})`).argParser(days))
     .addOption(new Option('--unused-days <days>', `flag keys, roles and secrets unused this long (default ${DEFAULT_THRESHOLDS.unusedDays})`).argParser(days))
     .addOption(new Option('--grace-days <days>', `never-used keys are flagged after this (default ${DEFAULT_THRESHOLDS.neverUsedGraceDays})`).argParser(days))
-    .option('-c, --config <file>', 'config file with an [aws] table of thresholds (default: ./.nhiscan.toml)');
+    .option('-c, --config <file>', 'config file with an [aws] table of thresholds and [[mutelist]] accepted risks (default: ./.nhiscan.toml)')
+    .option('--org', 'every account of the AWS organization (organizations:ListAccounts), through a role assumed in each')
+    .addOption(new Option('--role-name <name>', `with --org: the role assumed in each member account (default ${DEFAULT_ORG_ROLE})`).argParser(roleName))
+    .addOption(new Option('--accounts <ids>', 'with --org: only these account ids, comma-separated').argParser(accountList))
+    .addOption(new Option('--exclude-accounts <ids>', 'with --org: skip these account ids, comma-separated').argParser(accountList))
+    .option('-b, --baseline <file>', `report only findings not in this baseline (default: ./${BASELINE_FILE}, if present)`)
+    .option('--no-baseline', 'ignore any baseline file');
   return cmd;
 }
 
@@ -98,7 +126,11 @@ export async function awsAuditOptions(flags: AwsFlags) {
   const offlinePair = [flags.credentialReport, flags.authorizationDetails].filter(Boolean).length;
   if (offlinePair === 1) throw new UsageError('offline mode needs both --credential-report and --authorization-details');
   if ((flags.secrets || flags.accessKeys) && offlinePair === 0) throw new UsageError('--secrets and --access-keys are for offline mode, with --credential-report and --authorization-details');
+  if (!flags.org && (flags.roleName !== undefined || flags.accounts || flags.excludeAccounts)) throw new UsageError('--role-name, --accounts and --exclude-accounts go with --org');
+  if (flags.org && offlinePair > 0) throw new UsageError('--org reads the organization live: drop the offline exports, or audit one account offline without --org');
   const config = await loadConfig(flags.config, process.cwd());
+  // Like scan: an explicit -b must exist; the default file is used when present.
+  const baseline = flags.baseline === false ? null : typeof flags.baseline === 'string' ? await readBaseline(flags.baseline, true) : await readBaseline(join(process.cwd(), BASELINE_FILE), false);
   const thresholds: Thresholds = {
     keyMaxAgeDays: flags.maxKeyAge ?? config.aws.keyMaxAgeDays ?? DEFAULT_THRESHOLDS.keyMaxAgeDays,
     keyCriticalAgeDays: flags.criticalKeyAge ?? config.aws.keyCriticalAgeDays ?? DEFAULT_THRESHOLDS.keyCriticalAgeDays,
@@ -107,6 +139,8 @@ export async function awsAuditOptions(flags: AwsFlags) {
   };
   return {
     thresholds,
+    accepted: { mutelist: config.mutelist, baseline },
+    ...(flags.org ? { org: { roleName: flags.roleName ?? DEFAULT_ORG_ROLE, accounts: flags.accounts ?? [], excludeAccounts: flags.excludeAccounts ?? [] } } : {}),
     ...(offlinePair === 2
       ? { offline: { credentialReport: flags.credentialReport!, authorizationDetails: flags.authorizationDetails!, ...(flags.secrets ? { secrets: flags.secrets } : {}), ...(flags.accessKeys ? { accessKeys: flags.accessKeys } : {}) } }
       : {
@@ -117,6 +151,17 @@ export async function awsAuditOptions(flags: AwsFlags) {
           },
         }),
   };
+}
+
+/**
+ * An expired [[mutelist]] entry mutes nothing any more: say so once, on stderr, so whoever accepted
+ * the risk reviews it (its findings are back in the report). Line numbers only, never the reason.
+ */
+export function noteExpiredMutes(report: Report): void {
+  const expired = report.mutelist?.expired ?? [];
+  if (!expired.length) return;
+  const lines = expired.map((e) => `#${e.entry} (line ${e.line}, expired ${e.expires})`).join(', ');
+  process.stderr.write(`nhiscan: ${expired.length} [[mutelist]] entr${expired.length === 1 ? 'y' : 'ies'} expired, their findings are reported again: ${lines}\n`);
 }
 
 export function awsCommand(setExit: (code: number) => void): Command {
@@ -151,6 +196,7 @@ export function awsCommand(setExit: (code: number) => void): Command {
     if (flags.debug && result.apiCalls) {
       process.stderr.write(`debug: ${result.apiCalls.total} AWS API call(s): ${JSON.stringify(result.apiCalls.byOperation)}\n`);
     }
+    noteExpiredMutes(result.report);
     // conclude writes the report even when it is incomplete, and names the first gap on stderr.
     setExit(await conclude(result.report, { format: resolveFormat(flags.format), output: flags.output, failOn: flags.failOn, flags }));
   });

@@ -252,7 +252,7 @@ function counts(o: Layout, report: Report): void {
   const sev = SEVERITIES.filter((k) => s.bySeverity[k] > 0).map((k) => paint(c, k)(`${s.bySeverity[k]} ${k}`));
   o.field('findings', `${s.total}${sev.length ? `: ${sev.join(' · ')}` : ''}`);
   if (s.hidden) o.field('shown', `${s.total - s.hidden} (${s.hidden} below --severity not shown)`);
-  if (s.muted) o.field('muted', String(s.muted));
+  if (s.muted?.total) o.field('muted', `${s.muted.total} by the mutelist${s.muted.expiredEntries ? ` (${s.muted.expiredEntries} expired entr${s.muted.expiredEntries === 1 ? 'y' : 'ies'} muted nothing)` : ''}`);
   const nhi = NHI_IDS.filter((n) => s.byNhi[n]);
   nhi.forEach((n, i) => o.field(i === 0 ? 'by NHI' : '', `${n} ${NHI_CATALOGUE[n]}: ${s.byNhi[n]}`));
   const rules = Object.entries(s.byRule).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));

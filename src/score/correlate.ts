@@ -1,17 +1,11 @@
-import type { AccessKey, AwsInventory } from '../cloud/aws/types.js';
+import type { AccessKey, AwsInventory, OwnerInfo } from '../cloud/aws/types.js';
 import { fingerprint } from '../detect/fingerprint.js';
 import type { CredentialState, LeakCloud, LeakFinding, LeakMatch, SecretFinding } from '../model.js';
 import { isRedacted, markRedacted } from '../report/mask.js';
 import { CANARY_ACCOUNTS } from './canaries.js';
 
-
-/** What GetAccessKeyLastUsed said about a key the inventory could not place. */
-export interface OwnerInfo {
-  user: string;
-  lastUsed: string | null;
-  lastUsedService: string | null;
-  lastUsedRegion?: string | null;
-}
+// OwnerInfo lives with the AWS types: data flows from cloud/aws into score, never back.
+export type { OwnerInfo } from '../cloud/aws/types.js';
 
 const DAY = 86_400_000;
 

@@ -24,6 +24,21 @@ export function smError(type: string): Fault {
   return { status: 400, type: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: type, message: 'not here' }) };
 }
 
+/** A REST-JSON operation by its path: POST /listRegions is ListRegions. */
+function restAction(url: string | undefined): string {
+  const name = (url ?? '').split('?')[0]!.replace(/^\//, '');
+  return /^[a-z][A-Za-z]+$/.test(name) ? name[0]!.toUpperCase() + name.slice(1) : '?';
+}
+
+/**
+ * Who signed a request: the access key id and the region in its SigV4 credential scope. The
+ * loopback endpoint answers by caller, as AWS does, so an assumed role's keys see their account.
+ */
+export function signer(req: IncomingMessage): { keyId: string | null; region: string | null } {
+  const m = /Credential=([A-Z0-9]+)\/\d{8}\/([a-z0-9-]+)\//.exec(String(req.headers.authorization ?? ''));
+  return { keyId: m?.[1] ?? null, region: m?.[2] ?? null };
+}
+
 export type Handler = (action: string, body: string, req: IncomingMessage) => string | Fault | undefined;
 type Answer = string | Fault | undefined;
 
@@ -45,7 +60,8 @@ export async function startFaultServer(handler: Handler): Promise<FaultServer> {
     let body = '';
     for await (const c of req) body += c;
     const target = String(req.headers['x-amz-target'] ?? '');
-    const action = target ? target.split('.').pop()! : (new URLSearchParams(body).get('Action') ?? '?');
+    // Query protocol: the Action parameter; JSON protocol: the target; REST (account:ListRegions): the path.
+    const action = target ? target.split('.').pop()! : (new URLSearchParams(body).get('Action') ?? restAction(req.url));
     requests.push(action);
     const json = Boolean(target);
     const answer: Answer = handler(action, body, req) as Answer;

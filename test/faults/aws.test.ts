@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offlineInventory } from '../../src/aws-audit.js';
+import { offlineInventory } from '../../src/cloud/aws/offline.js';
 import { clientConfig, DEFAULT_TIMEOUTS } from '../../src/cloud/aws/clients.js';
 import { describeAwsError } from '../../src/cloud/aws/errors.js';
 import { TempRepo } from '../helpers/git.js';

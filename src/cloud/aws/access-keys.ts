@@ -1,9 +1,43 @@
+import { GetAccessKeyLastUsedCommand, ListAccessKeysCommand, type StatusType } from '@aws-sdk/client-iam';
+import type { AwsClients } from './clients.js';
 import type { AccessKey, CredentialReportRow, IamUser } from './types.js';
+
+// The one wrapper of each access-key read (ListAccessKeys, GetAccessKeyLastUsed): the inventory,
+// the owner look-up of leaked key ids and remediation all go through these.
 
 export interface ListedKey {
   id: string;
   status: 'Active' | 'Inactive';
   created: string | null;
+}
+
+/** IAM's key status; anything but Inactive is treated as live (the safe side for a risk scan). */
+export function keyStatus(s: StatusType | string | undefined): 'Active' | 'Inactive' {
+  return s === 'Inactive' ? 'Inactive' : 'Active';
+}
+
+const iso = (d: Date | string | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+export async function listKeys(c: AwsClients, user: string): Promise<ListedKey[]> {
+  const res = await c.iam.send(new ListAccessKeysCommand({ UserName: user }));
+  return (res.AccessKeyMetadata ?? []).map((k) => ({ id: k.AccessKeyId ?? '', status: keyStatus(k.Status), created: iso(k.CreateDate) }));
+}
+
+export interface KeyUse {
+  /** The owning user; GetAccessKeyLastUsed names it, which maps a leaked key id to its owner. */
+  user: string | null;
+  lastUsed: string | null;
+  /** The service and region of that last use; null when never used (IAM says "N/A"). */
+  service: string | null;
+  region: string | null;
+}
+
+const na = (v: string | undefined) => (v && v !== 'N/A' ? v : null);
+
+/** Takes the key *id*: no found secret is ever sent anywhere. */
+export async function keyLastUsed(c: AwsClients, keyId: string): Promise<KeyUse> {
+  const res = await c.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }));
+  return { user: res.UserName ?? null, lastUsed: iso(res.AccessKeyLastUsed?.LastUsedDate), service: na(res.AccessKeyLastUsed?.ServiceName), region: na(res.AccessKeyLastUsed?.Region) };
 }
 
 function sameSecond(a: string | null, b: string | null): boolean {

@@ -1,5 +1,6 @@
 import { AccountClient } from '@aws-sdk/client-account';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { UsageError } from '../../errors.js';
@@ -35,6 +36,8 @@ export interface AwsOptions {
    * own timeouts. Remediation leaves it off, so every step it takes is really tried.
    */
   failFast?: boolean;
+  /** Temporary credentials (an assumed role, for --org); otherwise the profile or default chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 /** Counts every API request (including retries), so --debug can show that calls grow with users only. */
@@ -48,7 +51,7 @@ export class CallCounter {
   }
 }
 
-type AnyClient = IAMClient | STSClient | SecretsManagerClient | AccountClient;
+type AnyClient = IAMClient | STSClient | SecretsManagerClient | AccountClient | OrganizationsClient;
 
 interface Request {
   protocol?: string;
@@ -185,7 +188,8 @@ export function clientConfig(o: AwsOptions, region: string | undefined) {
   const r = resolveAwsOptions(o);
   return {
     ...(region ? { region } : {}),
-    ...(o.profile ? { profile: o.profile } : {}),
+    // Assumed-role credentials replace the profile: the profile only got us to the AssumeRole.
+    ...(o.credentials ? { credentials: o.credentials } : o.profile ? { profile: o.profile } : {}),
     ...(r.endpoint ? { endpoint: r.endpoint } : {}),
     // IAM publishes no fixed rate limit: adapt to throttling instead of failing on it.
     retryMode: 'adaptive' as const,
@@ -206,6 +210,8 @@ export interface AwsClients {
   iam: IAMClient;
   sts: STSClient;
   account: AccountClient;
+  /** Built on first use: only --org runs call Organizations. */
+  organizations: () => OrganizationsClient;
   secrets: (region: string) => SecretsManagerClient;
   counter: CallCounter;
   region: string | undefined;
@@ -217,15 +223,17 @@ export interface AwsClients {
  * IAM and STS are global; every client honours the profile, region, endpoint and timeouts given.
  * Throws UsageError for a malformed region or endpoint (flag or environment) before any call.
  */
-export function createClients(o: AwsOptions): AwsClients {
+export function createClients(o: AwsOptions, shared?: CallCounter): AwsClients {
   // The SDK prints a multi-line notice on Node 20 about its future releases; nhiscan pins its SDK
   // version and keeps stderr to one line per problem. Users can still opt back in.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { region } = resolveAwsOptions(o);
-  const counter = new CallCounter();
+  // --org: one counter across every account's clients, so --debug shows the run's total.
+  const counter = shared ?? new CallCounter();
   const globalRegion = region ?? 'us-east-1';
   const failFast = Boolean(o.failFast);
   const cache = new Map<string, SecretsManagerClient>();
+  let organizations: OrganizationsClient | undefined;
   return {
     counter,
     region,
@@ -233,6 +241,7 @@ export function createClients(o: AwsOptions): AwsClients {
     iam: instrumented(new IAMClient(clientConfig(o, globalRegion)), counter, failFast),
     sts: instrumented(new STSClient(clientConfig(o, globalRegion)), counter, failFast),
     account: instrumented(new AccountClient(clientConfig(o, globalRegion)), counter, failFast),
+    organizations: () => (organizations ??= instrumented(new OrganizationsClient(clientConfig(o, globalRegion)), counter, failFast)),
     secrets: (r) => {
       let c = cache.get(r);
       if (!c) cache.set(r, (c = instrumented(new SecretsManagerClient(clientConfig(o, r)), counter, failFast)));

@@ -1,16 +1,14 @@
 import { ListRegionsCommand } from '@aws-sdk/client-account';
 import {
   GenerateCredentialReportCommand,
-  GetAccessKeyLastUsedCommand,
   GetAccountAuthorizationDetailsCommand,
   GetCredentialReportCommand,
-  ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
 import { GetResourcePolicyCommand, ListSecretsCommand, type SecretListEntry } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ProviderError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
-import { assembleKeys, type ListedKey } from './access-keys.js';
+import { assembleKeys, keyLastUsed, listKeys } from './access-keys.js';
 import { parseAuthorizationDetails, type AuthorizationDetails } from './authorization-details.js';
 import { isRegion, type AwsClients } from './clients.js';
 import { parseCredentialReport } from './credential-report.js';
@@ -32,9 +30,8 @@ export interface EnumerateOptions {
   reportTimeoutMs?: number;
 }
 
-const iso = (d: Date | string | undefined | null): string | null => (d instanceof Date ? d.toISOString() : d ? String(d) : null);
 
-async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -45,6 +42,12 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>
   });
   await Promise.all(workers);
   return out;
+}
+
+/** STS GetCallerIdentity with the run's credentials: needs no permission, names the account and the principal. */
+export async function whoAmI(clients: AwsClients): Promise<{ account: string | null; arn: string | null }> {
+  const who = await clients.sts.send(new GetCallerIdentityCommand({}));
+  return { account: who.Account ?? null, arn: who.Arn ?? null };
 }
 
 export interface Enumeration {
@@ -68,9 +71,7 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
   let account: string | null = null;
   let caller: string | null = null;
   try {
-    const who = await clients.sts.send(new GetCallerIdentityCommand({}));
-    account = who.Account ?? null;
-    caller = who.Arn ?? null;
+    ({ account, arn: caller } = await whoAmI(clients));
   } catch (err) {
     const d = describeAwsError(err);
     if (d.kind === 'credentials' || d.kind === 'other') throw new ProviderError(`no usable AWS credentials: ${d.message}`);
@@ -114,8 +115,7 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
   const withKeys = report.filter((r) => r.user !== '<root_account>' && r.keys.some((k) => k.active || k.lastRotated));
   const listed = await pool(withKeys, limit, async (row) => {
     try {
-      const res = await clients.iam.send(new ListAccessKeysCommand({ UserName: row.user }));
-      return (res.AccessKeyMetadata ?? []).map<ListedKey>((k) => ({ id: k.AccessKeyId ?? '', status: k.Status === 'Inactive' ? 'Inactive' : 'Active', created: iso(k.CreateDate) }));
+      return await listKeys(clients, row.user);
     } catch (err) {
       gap(`iam:ListAccessKeys ${row.user}`, err);
       return null;
@@ -130,10 +130,10 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
     limit,
     async (k) => {
       try {
-        const res = await clients.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.id }));
-        k.lastUsed = iso(res.AccessKeyLastUsed?.LastUsedDate);
-        k.lastUsedService = res.AccessKeyLastUsed?.ServiceName ?? null;
-        k.lastUsedRegion = res.AccessKeyLastUsed?.Region ?? null;
+        const use = await keyLastUsed(clients, k.id);
+        k.lastUsed = use.lastUsed;
+        k.lastUsedService = use.service;
+        k.lastUsedRegion = use.region;
       } catch (err) {
         gap(`iam:GetAccessKeyLastUsed ${k.id}`, err);
       }

@@ -1,8 +1,6 @@
 import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
-  GetAccessKeyLastUsedCommand,
-  ListAccessKeysCommand,
   ListAccountAliasesCommand,
   PutRolePolicyCommand,
   UpdateAccessKeyCommand,
@@ -15,15 +13,16 @@ import {
   RotateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { ListedKey } from './access-keys.js';
 import type { AwsClients, AwsTimeouts } from './clients.js';
+
+// The key reads live in access-keys.ts (one wrapper per call); remediation imports them from here too.
+export { keyLastUsed, listKeys, type KeyUse } from './access-keys.js';
 
 // Every AWS call remediation makes, kept here with the rest of the AWS surface.
 
-export interface KeyMeta {
-  id: string;
-  status: 'Active' | 'Inactive';
-  created: string | null;
-}
+/** A listed key, as remediation calls it. */
+export type KeyMeta = ListedKey;
 
 export interface NewKey {
   AccessKeyId: string;
@@ -31,31 +30,6 @@ export interface NewKey {
 }
 
 const rid = (r: { $metadata?: { requestId?: string } }) => r.$metadata?.requestId ?? null;
-
-export async function listKeys(c: AwsClients, user: string): Promise<KeyMeta[]> {
-  const res = await c.iam.send(new ListAccessKeysCommand({ UserName: user }));
-  return (res.AccessKeyMetadata ?? []).map((k) => ({
-    id: k.AccessKeyId ?? '',
-    status: k.Status === 'Inactive' ? 'Inactive' : 'Active',
-    created: k.CreateDate ? new Date(k.CreateDate).toISOString() : null,
-  }));
-}
-
-export interface KeyUse {
-  user: string | null;
-  lastUsed: string | null;
-  /** The service and region of that last use; null when never used (IAM says "N/A"). */
-  service: string | null;
-  region: string | null;
-}
-
-const na = (v: string | undefined) => (v && v !== 'N/A' ? v : null);
-
-export async function keyLastUsed(c: AwsClients, keyId: string): Promise<KeyUse> {
-  const res = await c.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }));
-  const d = res.AccessKeyLastUsed?.LastUsedDate;
-  return { user: res.UserName ?? null, lastUsed: d ? new Date(d).toISOString() : null, service: na(res.AccessKeyLastUsed?.ServiceName), region: na(res.AccessKeyLastUsed?.Region) };
-}
 
 /** The account's alias (an account has at most one), for the plan header; null when it has none. */
 export async function accountAlias(c: AwsClients): Promise<string | null> {
@@ -108,7 +82,7 @@ export async function storeKeyInSecret(c: AwsClients, secretId: string, key: New
   const sm = c.secrets(c.region ?? 'us-east-1');
   const value = JSON.stringify({ AccessKeyId: key.AccessKeyId, SecretAccessKey: key.SecretAccessKey });
   try {
-    await sm.send(new DescribeSecretCommand({ SecretId: secretId }));
+    await describeSecret(c, secretId);
   } catch (err) {
     if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
     return { requestId: rid(await sm.send(new CreateSecretCommand({ Name: secretId, SecretString: value, Description: 'Access key stored by nhiscan rotate' }))) };
@@ -155,7 +129,5 @@ export async function callerWithKey(c: AwsClients, key: NewKey, endpoint: string
   }
 }
 
-export async function whoAmI(c: AwsClients): Promise<{ arn: string | null; account: string | null }> {
-  const res = await c.sts.send(new GetCallerIdentityCommand({}));
-  return { arn: res.Arn ?? null, account: res.Account ?? null };
-}
+/** The caller's GetCallerIdentity lives with the inventory (enumerate.ts); remediation uses the same wrapper. */
+export { whoAmI } from './enumerate.js';

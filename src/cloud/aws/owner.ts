@@ -1,8 +1,8 @@
-import { GetAccessKeyLastUsedCommand } from '@aws-sdk/client-iam';
 import type { CoverageGap } from '../../model.js';
-import type { OwnerInfo } from '../../score/correlate.js';
+import { keyLastUsed } from './access-keys.js';
 import type { AwsClients } from './clients.js';
 import { describeAwsError } from './errors.js';
+import type { OwnerInfo } from './types.js';
 
 /**
  * Who owns key ids of this account that the inventory could not place. GetAccessKeyLastUsed takes
@@ -12,10 +12,9 @@ export async function lookupOwners(clients: AwsClients, keyIds: string[], gaps: 
   const out = new Map<string, OwnerInfo>();
   for (const id of keyIds) {
     try {
-      const res = await clients.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: id }));
-      if (!res.UserName) continue;
-      const d = res.AccessKeyLastUsed?.LastUsedDate;
-      out.set(id, { user: res.UserName, lastUsed: d ? new Date(d).toISOString() : null, lastUsedService: res.AccessKeyLastUsed?.ServiceName ?? null, lastUsedRegion: res.AccessKeyLastUsed?.Region ?? null });
+      const use = await keyLastUsed(clients, id);
+      if (!use.user) continue;
+      out.set(id, { user: use.user, lastUsed: use.lastUsed, lastUsedService: use.service, lastUsedRegion: use.region });
     } catch (err) {
       const d = describeAwsError(err);
       // A key id that no longer exists is an answer, not a gap.

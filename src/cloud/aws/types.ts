@@ -129,3 +129,11 @@ export interface AwsInventory {
   keys: AccessKey[];
   secrets: SecretRecord[];
 }
+
+/** What GetAccessKeyLastUsed said about a key the inventory could not place (src/cloud/aws/owner.ts). */
+export interface OwnerInfo {
+  user: string;
+  lastUsed: string | null;
+  lastUsedService: string | null;
+  lastUsedRegion?: string | null;
+}
