@@ -12,7 +12,7 @@ import type { AwsInventory, SecretRecord } from './cloud/aws/types.js';
 import { ProviderError, UsageError } from './errors.js';
 import { compareFindings, summarize, type CoverageGap, type Report } from './model.js';
 import type { ActionCatalogue } from './score/policy.js';
-import { DEFAULT_THRESHOLDS, scoreInventory, type ScoreResult, type Thresholds } from './score/rules.js';
+import { DEFAULT_THRESHOLDS, scoreInventory, type RuleSettings, type ScoreResult, type Thresholds } from './score/rules.js';
 import { VERSION } from './version.js';
 
 export interface AwsAuditOptions {
@@ -21,6 +21,8 @@ export interface AwsAuditOptions {
   /** Offline mode: the AWS CLI's get-credential-report and get-account-authorization-details outputs. */
   offline?: OfflineFiles;
   thresholds?: Thresholds;
+  /** Config `[rules] disable/severity` for the cloud rules. */
+  rules?: RuleSettings;
   now?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -138,7 +140,7 @@ export function apiCallsOf(read: InventoryRead): AwsAuditResult['apiCalls'] {
 
 /** Score an inventory; `leaked` key ids (from git) take full exposure. */
 export async function scoreAccount(inventory: AwsInventory, opts: AwsAuditOptions, leaked: ReadonlySet<string> = new Set()): Promise<ScoreResult> {
-  return scoreInventory(inventory, await loadCatalogue(), opts.thresholds ?? DEFAULT_THRESHOLDS, opts.now ?? Date.now(), leaked);
+  return scoreInventory(inventory, await loadCatalogue(), opts.thresholds ?? DEFAULT_THRESHOLDS, opts.now ?? Date.now(), leaked, opts.rules);
 }
 
 /**

@@ -106,7 +106,8 @@ export type IdentityKind =
   | 'service-linked-role'
   | 'ai-agent-role'
   | 'root'
-  | 'secret';
+  | 'secret'
+  | 'group';
 
 export type CredentialKind =
   | 'access-key'
@@ -130,6 +131,11 @@ export type Evidence = Record<string, string | number | boolean | null | string[
 
 export interface CloudFinding extends FindingBase {
   kind: 'cloud';
+  /**
+   * Every OWASP NHI id that fits the finding, the primary one first; `nhi` holds the primary
+   * alone. Optional for findings built elsewhere; the cloud rules always set it.
+   */
+  nhiIds?: NhiId[];
   identity: IdentityRef;
   credential?: CredentialRef;
   evidence: Evidence;

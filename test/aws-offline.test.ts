@@ -32,13 +32,18 @@ describe('offline audit of the fixture account', () => {
     expect(on('svc-deploy')).toEqual(['aws-ci-static-key', 'aws-ci-static-key', 'aws-key-age', 'aws-key-never-used', 'aws-privilege-escalation', 'aws-two-active-keys']);
     expect(on('svc-reporting')).toEqual([
       'aws-credential-exposure',
+      // s3:* on every bucket is data access too; and nothing has used the user for 99 days.
+      'aws-data-access',
       'aws-inactive-key',
       'aws-key-age',
       'aws-key-unused',
       'aws-password-no-mfa',
       'aws-service-user-console-password',
       'aws-service-wildcard',
+      'aws-user-idle',
     ]);
+    // The group that makes alice admin is a finding of its own (NHI5), naming its members.
+    expect(on('admins')).toEqual(['aws-group-admin']);
     expect(on('billing-lambda-role')).toEqual(['aws-privilege-escalation', 'aws-role-unused']);
     expect(on('partner-audit-role')).toEqual(['aws-cross-account-no-external-id']);
     expect(on('github-actions-deploy')).toEqual(['aws-oidc-trust-no-aud', 'aws-oidc-trust-unpinned-sub']);

@@ -106,6 +106,7 @@ export async function awsAuditOptions(flags: AwsFlags) {
   };
   return {
     thresholds,
+    rules: { disabled: config.disabledRules, severity: config.severity },
     ...(offlinePair === 2
       ? { offline: { credentialReport: flags.credentialReport!, authorizationDetails: flags.authorizationDetails!, ...(flags.secrets ? { secrets: flags.secrets } : {}), ...(flags.accessKeys ? { accessKeys: flags.accessKeys } : {}) } }
       : {

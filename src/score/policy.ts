@@ -69,6 +69,23 @@ export function evaluate(stmts: PolicyStatement[], action: string): Grant {
   return { allowed, conditional: conditional || narrowedByDeny, scoped };
 }
 
+/** The catalogue actions one Action pattern names, cached per catalogue: patterns repeat across policies. */
+const expansions = new WeakMap<ActionCatalogue, Map<string, string[]>>();
+function expand(p: string, catalogue: ActionCatalogue): string[] {
+  let cache = expansions.get(catalogue);
+  if (!cache) expansions.set(catalogue, (cache = new Map()));
+  const key = p.toLowerCase();
+  let out = cache.get(key);
+  if (!out) {
+    const service = key.split(':')[0]!;
+    const pool = key === '*' || service.includes('*') || service.includes('?') ? [...catalogue.values()].flat() : (catalogue.get(service) ?? []);
+    out = pool.filter((a) => actionMatches(p, a));
+    if (!pool.length && !p.includes('*')) out.push(key);
+    cache.set(key, out);
+  }
+  return out;
+}
+
 /** Every catalogue action the statements allow (expanding wildcards and NotAction). */
 export function allowedActions(stmts: PolicyStatement[], catalogue: ActionCatalogue): string[] {
   const candidates = new Set<string>();
@@ -78,13 +95,13 @@ export function allowedActions(stmts: PolicyStatement[], catalogue: ActionCatalo
       for (const actions of catalogue.values()) for (const a of actions) candidates.add(a);
       continue;
     }
-    for (const p of list(st.Action)) {
-      const service = p.split(':')[0]!.toLowerCase();
-      const pool = p === '*' ? [...catalogue.values()].flat() : service.includes('*') ? [...catalogue.values()].flat() : (catalogue.get(service) ?? []);
-      for (const a of pool) if (actionMatches(p, a)) candidates.add(a);
-      if (!pool.length && !p.includes('*')) candidates.add(p.toLowerCase());
-    }
+    for (const p of list(st.Action)) for (const a of expand(p, catalogue)) candidates.add(a);
   }
+  // Only Deny statements can take a candidate away again: without any, every candidate stands,
+  // and the per-action evaluation (the cost of a large policy set) is skipped.
+  const denies = stmts.filter((st) => st.Effect === 'Deny');
+  const notActions = stmts.some((st) => st.Effect === 'Allow' && st.NotAction !== undefined);
+  if (!denies.length && !notActions) return [...candidates];
   return [...candidates].filter((a) => evaluate(stmts, a).allowed);
 }
 
@@ -139,14 +156,38 @@ export const PRIVESC: Array<{ name: string; all: string[] }> = [
   { name: 'glue:UpdateDevEndpoint', all: ['glue:UpdateDevEndpoint'] },
 ];
 
-export const CREDENTIAL_EXPOSURE = ['iam:CreateAccessKey', 'secretsmanager:GetSecretValue', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'sts:AssumeRole', 's3:GetObject'];
+/**
+ * Actions that return or mint a credential: granted on every resource, the identity can become
+ * (or hand out) other identities. Read-only policies (ReadOnlyAccess, SecurityAudit) hold none.
+ */
+export const CREDENTIAL_EXPOSURE = [
+  'iam:CreateAccessKey',
+  'iam:CreateServiceSpecificCredential',
+  'sts:AssumeRole',
+  'sts:GetFederationToken',
+  'secretsmanager:GetSecretValue',
+];
+
+/**
+ * Actions that read data which may hold credentials, but do not return a credential as such: a
+ * SecureString parameter is decrypted for the caller, every S3 object can be read. Data access,
+ * reported apart and lower than credential exposure.
+ */
+export const DATA_ACCESS: Array<{ action: string; reason: string }> = [
+  { action: 'ssm:GetParameter', reason: 'reads any SSM parameter, SecureString ones decrypted (with the default aws/ssm key)' },
+  { action: 'ssm:GetParameters', reason: 'reads any SSM parameters, SecureString ones decrypted (with the default aws/ssm key)' },
+  { action: 'ssm:GetParametersByPath', reason: 'reads whole SSM parameter trees, SecureString ones decrypted (with the default aws/ssm key)' },
+  { action: 's3:GetObject', reason: 'reads every object in every bucket the account owns (unless a bucket policy denies it)' },
+];
 
 export interface PrivilegeProfile {
   admin: { admin: boolean; via: string };
   privesc: Array<{ name: string; conditional: boolean }>;
   wildcards: string[];
-  /** Credential-exposing actions granted on every resource. */
+  /** Credential-returning or -minting actions granted on every resource. */
   exposure: string[];
+  /** Data-reading actions granted on every resource (DATA_ACCESS). */
+  dataAccess?: string[];
   actionCount: number;
 }
 
@@ -157,9 +198,60 @@ export function privilegeProfile(stmts: PolicyStatement[], catalogue: ActionCata
     const grants = combo.all.map((a) => evaluate(stmts, a));
     if (grants.every((g) => g.allowed)) privesc.push({ name: combo.name, conditional: grants.some((g) => g.conditional || g.scoped) });
   }
-  const exposure = CREDENTIAL_EXPOSURE.filter((a) => {
+  const everywhere = (a: string) => {
     const g = evaluate(stmts, a);
     return g.allowed && !g.scoped;
+  };
+  const exposure = CREDENTIAL_EXPOSURE.filter(everywhere);
+  const dataAccess = DATA_ACCESS.map((d) => d.action).filter(everywhere);
+  return { admin, privesc, wildcards: serviceWildcards(stmts), exposure, dataAccess, actionCount: allowedActions(stmts, catalogue).length };
+}
+
+/** Where a statement came from: the policy (ARN, or inline:<owner>/<name>) and its Sid or index. */
+export interface Provenance {
+  policy: string;
+  statement: string;
+}
+
+// Keyed by the statement object itself: a managed policy's statements are shared by every
+// identity it is attached to, and carry the same provenance for all of them.
+const provenance = new WeakMap<PolicyStatement, Provenance>();
+
+/** The statements of `doc`, each remembered as coming from `policy`. */
+export function sourcedStatements(doc: PolicyDocument | null, policy: string): PolicyStatement[] {
+  const stmts = statements(doc);
+  stmts.forEach((st, i) => {
+    if (st && typeof st === 'object' && !provenance.has(st)) provenance.set(st, { policy, statement: st.Sid ? `Sid ${st.Sid}` : `Statement[${i}]` });
   });
-  return { admin, privesc, wildcards: serviceWildcards(stmts), exposure, actionCount: allowedActions(stmts, catalogue).length };
+  return stmts;
+}
+
+export function provenanceOf(st: PolicyStatement): Provenance {
+  return provenance.get(st) ?? { policy: 'unknown policy', statement: 'unknown statement' };
+}
+
+/**
+ * The Allow statement that grants `action`, the strongest first (unconditional on every resource
+ * beats conditional or scoped): the evidence a finding shows for it.
+ */
+export function grantingStatement(stmts: PolicyStatement[], action: string): PolicyStatement | null {
+  let best: PolicyStatement | null = null;
+  let bestRank = -1;
+  for (const st of stmts) {
+    if (st.Effect !== 'Allow' || !statementMatches(st, action)) continue;
+    const rank = (st.Condition && Object.keys(st.Condition).length ? 0 : 2) + (onAllResources(st) ? 1 : 0);
+    if (rank > bestRank) [best, bestRank] = [st, rank];
+  }
+  return best;
+}
+
+/** The Resource patterns of the Allow statements granting `action` (`*` when NotResource is used). */
+export function grantedResources(stmts: PolicyStatement[], action: string): string[] {
+  const out = new Set<string>();
+  for (const st of stmts) {
+    if (st.Effect !== 'Allow' || !statementMatches(st, action)) continue;
+    if (st.NotResource !== undefined) out.add('*');
+    for (const r of list(st.Resource)) out.add(r);
+  }
+  return [...out];
 }
