@@ -20,7 +20,10 @@ function adminEvidence(c: PrincipalContext): ReturnType<typeof grantEvidence> {
 
 /** The privilege of a profile without its PassRole paths: what PassRole is compared against. */
 function baseRank(p: PrivilegeProfile): number {
-  return privilegeScore({ ...p, privesc: p.privesc.filter((x) => !x.name.startsWith('iam:PassRole')) });
+  const privesc = p.privesc.filter((x) => !x.name.startsWith('iam:PassRole'));
+  if (privesc.length === p.privesc.length) return privilegeScore(p);
+  // Not a spread: that would read (and so compute) the lazy actionCount even when not needed.
+  return privilegeScore(Object.assign(Object.create(p) as PrivilegeProfile, { privesc }));
 }
 
 export interface EscalationPath {
