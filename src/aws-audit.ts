@@ -8,7 +8,7 @@ import { ProviderError, UsageError } from './errors.js';
 import { compareFindings, summarize, SEVERITIES, withAccount, type AccountSummary, type CoverageGap, type Finding, type Report, type Severity } from './model.js';
 import { readOrg, type OrgOptions, type OrgRead } from './org.js';
 import type { ActionCatalogue } from './score/policy.js';
-import { DEFAULT_THRESHOLDS, scoreInventory, type ScoreResult, type Thresholds } from './score/rules.js';
+import { DEFAULT_THRESHOLDS, scoreInventory, type RuleSettings, type ScoreResult, type Thresholds } from './score/rules.js';
 import { VERSION } from './version.js';
 
 export interface AwsAuditOptions {
@@ -21,6 +21,8 @@ export interface AwsAuditOptions {
   /** The config's [[mutelist]] and the baseline file: accepted risks. */
   accepted?: Acceptance;
   thresholds?: Thresholds;
+  /** Config `[rules] disable/severity` for the cloud rules. */
+  rules?: RuleSettings;
   now?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -64,7 +66,7 @@ export function apiCallsOf(read: InventoryRead): AwsAuditResult['apiCalls'] {
 
 /** Score an inventory; `leaked` key ids (from git) take full exposure. */
 export async function scoreAccount(inventory: AwsInventory, opts: AwsAuditOptions, leaked: ReadonlySet<string> = new Set()): Promise<ScoreResult> {
-  return scoreInventory(inventory, await loadCatalogue(), opts.thresholds ?? DEFAULT_THRESHOLDS, opts.now ?? Date.now(), leaked);
+  return scoreInventory(inventory, await loadCatalogue(), opts.thresholds ?? DEFAULT_THRESHOLDS, opts.now ?? Date.now(), leaked, opts.rules);
 }
 
 /**

@@ -139,7 +139,8 @@ export type IdentityKind =
   | 'service-linked-role'
   | 'ai-agent-role'
   | 'root'
-  | 'secret';
+  | 'secret'
+  | 'group';
 
 export type CredentialKind =
   | 'access-key'

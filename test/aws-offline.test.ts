@@ -33,13 +33,18 @@ describe('offline audit of the fixture account', () => {
     expect(on('svc-deploy')).toEqual(['aws-ci-static-key', 'aws-ci-static-key', 'aws-key-age', 'aws-key-never-used', 'aws-privilege-escalation', 'aws-two-active-keys']);
     expect(on('svc-reporting')).toEqual([
       'aws-credential-exposure',
+      // s3:* on every bucket is data access too; and nothing has used the user for 99 days.
+      'aws-data-access',
       'aws-inactive-key',
       'aws-key-age',
       'aws-key-unused',
       'aws-password-no-mfa',
       'aws-service-user-console-password',
       'aws-service-wildcard',
+      'aws-user-idle',
     ]);
+    // The group that makes alice admin is a finding of its own (NHI5), naming its members.
+    expect(on('admins')).toEqual(['aws-group-admin']);
     expect(on('billing-lambda-role')).toEqual(['aws-privilege-escalation', 'aws-role-unused']);
     expect(on('partner-audit-role')).toEqual(['aws-cross-account-no-external-id']);
     expect(on('github-actions-deploy')).toEqual(['aws-oidc-trust-no-aud', 'aws-oidc-trust-unpinned-sub']);
@@ -78,7 +83,9 @@ describe('offline audit of the fixture account', () => {
 
   it('maps risks to OWASP NHI ids, sorts by severity then risk and fills every finding field', async () => {
     const { report, findings } = await audit();
-    expect(report.summary.byNhi).toMatchObject({ NHI1: expect.any(Number), NHI3: 2, NHI5: expect.any(Number), NHI6: expect.any(Number), NHI7: expect.any(Number), NHI8: 1, NHI9: 1, NHI10: 2 });
+    // byNhi counts a finding under every NHI id that fits: NHI3 is the cross-account trust without
+    // an external id and the role trusting anyone (primary ids), plus two unpinned OIDC trusts (NHI6 first).
+    expect(report.summary.byNhi).toMatchObject({ NHI1: expect.any(Number), NHI3: 4, NHI5: expect.any(Number), NHI6: expect.any(Number), NHI7: expect.any(Number), NHI8: 1, NHI9: 1, NHI10: 2 });
     // Worst first: severity, then risk within a severity (a CRITICAL 46 above a MEDIUM 55).
     const order = findings.map((f) => [severityRank(f.severity), f.risk ?? -1] as const);
     expect(order).toEqual([...order].sort((a, b) => b[0] - a[0] || b[1] - a[1]));

@@ -96,7 +96,8 @@ describe('boundary ages (thresholds are "older than", in whole days)', () => {
 
   it('does not count inactive keys as old or unused, only as left behind', () => {
     const inv = inventory({ users: [user('svc-a')], keys: [key('svc-a', { status: 'Inactive', created: daysAgo(900), lastUsed: daysAgo(800) })] });
-    expect(rules(inv)).toEqual(['aws-inactive-key']);
+    // The user itself, last active 800 days ago, is idle (aws-user-idle); its key is only left behind.
+    expect(rules(inv)).toEqual(['aws-inactive-key', 'aws-user-idle']);
   });
 });
 

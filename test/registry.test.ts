@@ -38,7 +38,7 @@ describe('the registry', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const r of builtinRules) expect(all.filter((e) => e.rule === r), r.id).toHaveLength(1);
     for (const r of fileRules) expect(all.filter((e) => e.rule === r && e.kind === 'file'), r.id).toHaveLength(1);
-    expect(new Set(all.map((e) => e.kind))).toEqual(new Set(['content', 'file', 'gate', ...(all.some((e) => e.kind === 'structured') ? ['structured'] : [])]));
+    expect(new Set(all.map((e) => e.kind))).toEqual(new Set(['content', 'file', 'gate', 'cloud', ...(all.some((e) => e.kind === 'structured') ? ['structured'] : [])]));
     // The gate's own check is configurable in [rules] like a rule, so it is one.
     expect(findBuiltinRule('nhiscan-config-changed')?.kind).toBe('gate');
   });
@@ -96,11 +96,11 @@ describe('nhiscan rules list', () => {
   });
 
   it('escapes control characters a [[rule]] title carries, in text', async () => {
-    const d = dir({ '.nhiscan.toml': '[[rule]]\nid = "acme-token"\ntitle = "Acme\\u001b]0;owned\\u0007 \\u202etoken"\nregex = "acme_[a-z]{8}"\n' });
+    const d = dir({ '.nhiscan.toml': '[[rule]]\nid = "acme-token"\ntitle = "Acme\\u001b]0;x\\u0007 \\u202et"\nregex = "acme_[a-z]{8}"\n' });
     const r = await cli(['rules', 'list'], { cwd: d });
     expectContract(r, { code: 0, lines: 0 });
     expect(r.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
-    expect(r.stdout).toMatch(/^acme-token +config-custom +high +custom +Acme\\x1b\]0;owned\\x07 \\u202etoken$/m);
+    expect(r.stdout).toMatch(/^acme-token +config-custom +high +custom +Acme\\x1b\]0;x\\x07 \\u202et$/m);
   });
 
   it('a bare `rules` or an unknown word is one usage line, not the help and not the word', async () => {
@@ -117,7 +117,7 @@ describe('nhiscan rules check', () => {
     const r = await cli(['rules', 'check'], { cwd: dir() });
     expectContract(r, { code: 0, lines: 0 });
     expect(r.stdout).not.toMatch(/^FAIL/m);
-    const counted = builtinRegistry().filter((e) => e.kind !== 'gate');
+    const counted = builtinRegistry().filter((e) => e.kind !== 'gate' && e.kind !== 'cloud');
     const examples = counted.reduce((n, e) => n + e.examples.positive + e.examples.negative, 0);
     expect(r.stdout).toBe(`rules check: ${counted.length} rule(s), ${examples} example(s), 0 failure(s)\n`);
   });
@@ -178,7 +178,7 @@ describe('nhiscan rules check', () => {
     expect([0, 1]).toContain(r.code);
     const out = JSON.parse(r.stdout);
     expect(out.disabled).toEqual(['jwt', 'file-pkcs12']);
-    expect(out.rules).toBe(builtinRegistry().filter((e) => e.kind !== 'gate').length - 2);
+    expect(out.rules).toBe(builtinRegistry().filter((e) => e.kind !== 'gate' && e.kind !== 'cloud').length - 2);
     expect(out.failures.filter((f: { rule: string }) => out.disabled.includes(f.rule))).toEqual([]);
   });
 });
@@ -261,7 +261,8 @@ describe('SARIF rule metadata comes from the registry', () => {
       properties: { tags: ['security', 'secret', ...pat.nhi], 'security-severity': '9.5' },
     });
     expect(pat.severity).toBe('critical');
-    expect(awsRule).toMatchObject({ id: 'aws-key-age', defaultConfiguration: { level: 'error' }, properties: { tags: ['security', 'NHI7'], 'security-severity': '8.0' } });
+    // A cloud rule is in the registry too: its top severity (high) and every NHI id it maps to.
+    expect(awsRule).toMatchObject({ id: 'aws-key-age', defaultConfiguration: { level: 'error' }, properties: { tags: ['security', 'NHI7', 'NHI4'], 'security-severity': '8.0' } });
     // Results keep their own severity.
     expect(log.runs[0]!.results!.map((r) => r.level)).toEqual(['note', 'warning', 'error']);
   });

@@ -141,6 +141,7 @@ export async function awsAuditOptions(flags: AwsFlags) {
     thresholds,
     accepted: { mutelist: config.mutelist, baseline },
     ...(flags.org ? { org: { roleName: flags.roleName ?? DEFAULT_ORG_ROLE, accounts: flags.accounts ?? [], excludeAccounts: flags.excludeAccounts ?? [] } } : {}),
+    rules: { disabled: config.disabledRules, severity: config.severity },
     ...(offlinePair === 2
       ? { offline: { credentialReport: flags.credentialReport!, authorizationDetails: flags.authorizationDetails!, ...(flags.secrets ? { secrets: flags.secrets } : {}), ...(flags.accessKeys ? { accessKeys: flags.accessKeys } : {}) } }
       : {

@@ -2,10 +2,14 @@
 // rules (key path + value), the sensitive-file rules (path, optional content) and the user's own
 // `[[rule]]` tables. Config validation, SARIF rule metadata and `nhiscan rules list|check` all read
 // it, so a rule id means the same thing everywhere and an id that is in none of them is an error.
+// The cloud rules (src/score/rules/) join it too: the registry is the catalogue every stage and
+// command reads, so it is the one module here that looks at score's rule data (data only: the
+// checks run in src/score/rules.ts).
 import type { Config } from '../config.js';
 import type { NhiId, Severity } from '../model.js';
 import type { FileRule } from './file-rule.js';
 import type { Rule } from './rule.js';
+import { CLOUD_RULES, type CloudRule } from '../score/rules/index.js';
 import { fileRules } from './rules/files.js';
 import { builtinRules } from './rules/index.js';
 // The rules' data only (structured/index.ts re-exports it): config validation and SARIF need ids
@@ -16,10 +20,11 @@ import { structuredRules } from './structured/rules.js';
 const DEFAULT_NHI: NhiId[] = ['NHI2'];
 
 /**
+ * `cloud`: a check of an AWS inventory (`nhiscan aws`, `audit`); no examples, a scope instead.
  * `gate`: a check of the scan itself, not of content: a range that changes the gate's own config
  * or baseline (scan.ts gateFindings). It is configurable in `[rules]` like any rule, and has no examples.
  */
-export type RuleKind = 'content' | 'structured' | 'file' | 'gate' | 'config-custom';
+export type RuleKind = 'content' | 'structured' | 'file' | 'gate' | 'cloud' | 'config-custom';
 
 export const GATE_RULES: readonly RuleInfo[] = [
   {
@@ -49,13 +54,17 @@ export interface RuleInfo {
   examples: { positive: number; negative: number };
   /** How to revoke this kind of credential, when the rule says. */
   revoke?: string;
+  /** Cloud rules: why it is a risk, the general fix, and what the check looks at. */
+  rationale?: string;
+  remediation?: string;
+  scope?: CloudRule['scope'];
 }
 
 /** A registry entry with the rule itself, for the code that runs it (`rules check`). */
 export type RegisteredRule = RuleInfo &
-  ({ kind: 'file'; rule: FileRule } | { kind: 'gate'; rule: null } | { kind: Exclude<RuleKind, 'file' | 'gate'>; rule: Rule });
+  ({ kind: 'file'; rule: FileRule } | { kind: 'gate'; rule: null } | { kind: 'cloud'; rule: CloudRule } | { kind: Exclude<RuleKind, 'file' | 'gate' | 'cloud'>; rule: Rule });
 
-function contentEntry(rule: Rule, kind: Exclude<RuleKind, 'file' | 'gate'>): RegisteredRule {
+function contentEntry(rule: Rule, kind: Exclude<RuleKind, 'file' | 'gate' | 'cloud'>): RegisteredRule {
   return {
     id: rule.id,
     kind,
@@ -86,12 +95,34 @@ function fileEntry(rule: FileRule): RegisteredRule {
   };
 }
 
+function cloudEntry(rule: CloudRule): RegisteredRule {
+  return {
+    id: rule.id,
+    kind: 'cloud',
+    title: rule.title,
+    severity: rule.severity,
+    provider: 'aws',
+    nhi: [...rule.nhi],
+    keywords: [],
+    examples: { positive: 0, negative: 0 },
+    rationale: rule.rationale,
+    remediation: rule.remediation,
+    scope: rule.scope,
+    rule,
+  };
+}
+
+/** The cloud rules' registry entries, in CLOUD_RULES order (the README table is generated from them). */
+export function cloudRegistry(): RegisteredRule[] {
+  return builtinRegistry().filter((e) => e.kind === 'cloud');
+}
+
 let builtins: readonly RegisteredRule[] | null = null;
 
 /**
  * Every built-in rule, in the order the scanner ranks them (content rules first, in
  * `builtinRules` order, which decides who wins a span; then structured; then file rules; then the
- * gate's own check).
+ * gate's own check; then the cloud rules).
  * A structured rule may also sit in `builtinRules` (flagged `structured`): it is listed once.
  */
 export function builtinRegistry(): readonly RegisteredRule[] {
@@ -105,6 +136,7 @@ export function builtinRegistry(): readonly RegisteredRule[] {
   }
   for (const r of fileRules) out.push(fileEntry(r));
   for (const g of GATE_RULES) out.push({ ...g, kind: 'gate', rule: null });
+  for (const r of CLOUD_RULES) out.push(cloudEntry(r));
   builtins = out;
   return out;
 }

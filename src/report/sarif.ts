@@ -26,12 +26,12 @@ function ruleDescriptor(f: Finding, worst: Severity): ReportingDescriptor {
   const title = rule?.title ?? f.title;
   // Credentials found in content or files (and leaked ones joined with their cloud state) are
   // secrets; a cloud check is about a live identity, the gate's check about the scan's own config.
-  const secret = rule ? rule.kind !== 'gate' : f.kind !== 'cloud';
+  const secret = rule ? rule.kind !== 'gate' && rule.kind !== 'cloud' : f.kind !== 'cloud';
   return {
     id: f.ruleId,
     name: f.ruleId.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
     shortDescription: { text: title },
-    fullDescription: { text: rule?.revoke ? `${title}. ${rule.revoke}` : title },
+    fullDescription: { text: rule?.revoke ? `${title}. ${rule.revoke}` : rule?.rationale ? `${title}. ${rule.rationale}` : title },
     // A cloud or leak rule's fix names one identity; the rule's help must hold for all its
     // alerts, so the fix goes into each result's message instead.
     help: { text: rule?.revoke ?? (isSecretFinding(f) ? (f.remediation?.hint ?? DEFAULT_HELP) : ACCOUNT_HELP) },

@@ -15,6 +15,7 @@ export function privilegeScore(p: PrivilegeProfile): number {
   if (p.privesc.length) return 65;
   if (p.wildcards.length) return 60;
   if (p.exposure.length) return 50;
+  if (p.dataAccess?.length) return 45;
   return Math.min(40, Math.round(p.actionCount / 25));
 }
 
