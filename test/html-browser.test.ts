@@ -12,6 +12,12 @@ import { runCli } from './helpers/git.js';
 // .ci/run installs it, and a machine without it fails here.
 const CHROMIUM = '/usr/bin/chromium';
 
+// The page callbacks run in the browser; the project compiles without the DOM lib, so what they use is named here.
+declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };
+declare function getComputedStyle(e: unknown, pseudo?: string): { content: string; wordBreak: string };
+interface Box { x: number; y: number; width: number; height: number }
+interface Node { textContent: string | null; dataset: Record<string, string>; getBBox(): Box; getBoundingClientRect(): Box; querySelector(s: string): Node | null; querySelectorAll(s: string): Node[]; x: { baseVal: { value: number } } }
+
 let browser: Browser;
 let dir: string;
 let url: string;
@@ -84,7 +90,7 @@ describe('HTML report in Chromium', () => {
     expect(await page.isVisible('#findings tbody tr[hidden]')).toBe(false);
     await page.fill('#q', '');
     await page.selectOption('#sev', '3');
-    const sevs = await page.$$eval('#findings tbody tr:not([hidden])', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.severity));
+    const sevs = await page.$$eval('#findings tbody tr:not([hidden])', (trs) => trs.map((tr) => (tr as unknown as Node).dataset.severity));
     expect(new Set(sevs)).toEqual(new Set(['critical', 'high']));
     expect(await page.textContent('#shown')).toMatch(/^\d+ of \d+ finding/);
     await page.close();
@@ -98,8 +104,8 @@ describe('HTML report in Chromium', () => {
       // NHI chart: every label ends left of its bar, and shows in full.
       const chart = await page.$$eval('svg[aria-label^="Findings by OWASP"] g.bar', (gs) =>
         gs.map((g) => {
-          const label = g.querySelector('text.bar-label') as SVGTextElement;
-          const bar = g.querySelector('rect') as SVGRectElement;
+          const label = (g as unknown as Node).querySelector('text.bar-label')!;
+          const bar = (g as unknown as Node).querySelector('rect')!;
           return { text: label.textContent, right: label.getBBox().x + label.getBBox().width, bar: bar.x.baseVal.value };
         }),
       );
@@ -107,12 +113,12 @@ describe('HTML report in Chromium', () => {
       for (const c of chart) expect(c.right, c.text ?? '').toBeLessThan(c.bar);
       // Timeline: axis labels do not overlap one another, and lane labels sit above every marker.
       const tl = await page.$eval('svg[aria-label="timeline"]', (svg) => {
-        const box = (e: Element) => {
-          const b = (e as SVGGraphicsElement).getBBox();
+        const box = (e: unknown) => {
+          const b = (e as unknown as Node).getBBox();
           return { x: b.x, y: b.y, width: b.width, height: b.height };
         };
-        const ticks = [...svg.querySelectorAll('text.tick-label')].map(box);
-        const lanes = [...svg.querySelectorAll('g.lane')].map((g) => ({
+        const ticks = [...(svg as unknown as Node).querySelectorAll('text.tick-label')].map(box);
+        const lanes = [...(svg as unknown as Node).querySelectorAll('g.lane')].map((g) => ({
           label: box(g.querySelector('text.lane-label')!),
           marks: [...g.querySelectorAll('line,rect,circle')].map(box),
         }));
@@ -122,7 +128,7 @@ describe('HTML report in Chromium', () => {
       for (let i = 1; i < tl.ticks.length; i++) expect(tl.ticks[i]!.x).toBeGreaterThan(tl.ticks[i - 1]!.x + tl.ticks[i - 1]!.width);
       for (const l of tl.lanes) for (const m of l.marks) expect(m.y).toBeGreaterThanOrEqual(l.label.y + l.label.height);
       // Fix text wraps at word boundaries and keeps a usable width.
-      const fix = await page.$eval('#findings tbody tr td.c-fix', (td) => ({ width: td.getBoundingClientRect().width, wordBreak: getComputedStyle(td.querySelector('.cmd')!).wordBreak }));
+      const fix = await page.$eval('#findings tbody tr td.c-fix', (td) => ({ width: (td as unknown as Node).getBoundingClientRect().width, wordBreak: getComputedStyle((td as unknown as Node).querySelector('.cmd')).wordBreak }));
       expect(fix.wordBreak).not.toBe('break-all');
       expect(fix.width).toBeGreaterThan(width === 800 ? 600 : 300);
       await page.close();

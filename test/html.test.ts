@@ -8,11 +8,11 @@ import { runCli } from './helpers/git.js';
 // What the HTML report says, read from its markup (the browser test checks how it lays out).
 
 let report: Report;
-let document: Document;
+let document: ReturnType<typeof parseHTML>['document'];
 
 beforeAll(() => {
   report = JSON.parse(runCli(['audit', '--demo', '-f', 'json']).stdout) as Report;
-  document = parseHTML(renderHtml(report)).document as unknown as Document;
+  document = parseHTML(renderHtml(report)).document;
 });
 
 describe('HTML report content', () => {
