@@ -26,6 +26,14 @@ describe('aws --print-policy', () => {
     for (const a of [...rem, ...actions(['read-only'])]) expect(all.has(a), a).toBe(true);
   });
 
+  it('prints what --org calls in the calling account as org, read-only otherwise', () => {
+    const org = actions(['org']);
+    for (const a of ['organizations:ListAccounts', 'sts:AssumeRole', ...actions(['read-only'])]) expect(org.has(a), a).toBe(true);
+    for (const a of ['iam:UpdateAccessKey', 'iam:CreateAccessKey']) expect(org.has(a), a).toBe(false);
+    expect(actions(['read-only']).has('sts:AssumeRole')).toBe(false);
+    expect(actions(['all']).has('organizations:ListAccounts')).toBe(true);
+  });
+
   it('refuses an unknown variant with a usage error', () => {
     const res = runCli(['aws', '--print-policy', 'admin']);
     expect(res.code).toBe(2);

@@ -101,6 +101,23 @@ describe('one envelope for scan, aws and audit', () => {
     expect(region.region).toBe((region.arn ?? "").split(':')[3]);
   });
 
+  it('scan writes the same fixed CSV columns, and a --format error still names its choices', () => {
+    const r = repo();
+    r.commit('leak', { 'ci/deploy.sh': `export GH=${githubToken()}\n` });
+    const res = runCli(['scan', r.dir, '-f', 'csv']);
+    expect(res.code).toBe(1);
+    expect(res.stdout.split('\n')[0]!.split(',').slice(0, CSV_COLUMNS.length)).toEqual([...CSV_COLUMNS]);
+    const rows = parse(res.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ kind: 'secret', rule: 'github-personal-access-token', path: 'ci/deploy.sh', line: '1', repository: r.dir, account: '' });
+    expect(rows[0]!.secret).toMatch(/\*{4}/);
+    const bad = runCli(['scan', r.dir, '-f', 'xml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--format');
+    expect(bad.stderr).toContain('csv');
+    expect(bad.stderr).not.toContain('[redacted]');
+  });
+
   it('markdown names target and account, and stays under GitHub\'s comment limit with thousands of findings', () => {
     const demo = runCli(['audit', '--demo', '-f', 'markdown']).stdout;
     expect(demo).toMatch(/^\*\*Targets:\*\* `\/.*payments-api`, `aws:493820157462`$/m);

@@ -172,7 +172,7 @@ export function awsCommand(setExit: (code: number) => void): Command {
     .option('-o, --output <file>', 'write the report to a file (mode 0600) instead of stdout')
     .addOption(failOnOption())
     .addOption(
-      new Option('--print-policy [variant]', 'print the IAM policy nhiscan needs and exit: read-only (aws, audit; default), remediation (revoke, rotate) or all')
+      new Option('--print-policy [variant]', 'print the IAM policy nhiscan needs and exit: read-only (aws, audit; default), org (read-only plus --org in the calling account), remediation (revoke, rotate) or all')
         .choices([...POLICY_VARIANTS])
         .preset('read-only'),
     );

@@ -32,14 +32,28 @@ export const REMEDIATION_POLICY = {
   ],
 };
 
-export const POLICY_VARIANTS = ['read-only', 'remediation', 'all'] as const;
+/**
+ * What `aws --org` / `audit --org` need in the calling (management or delegated administrator)
+ * account, besides read-only: list the members, and assume the audit role in each. The role
+ * name is the default --role-name; change it when you give another.
+ */
+export const ORG_POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    { Sid: 'NhiscanOrgList', Effect: 'Allow', Action: ['organizations:ListAccounts'], Resource: '*' },
+    { Sid: 'NhiscanOrgAssume', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: 'arn:aws:iam::*:role/OrganizationAccountAccessRole' },
+  ],
+};
+
+export const POLICY_VARIANTS = ['read-only', 'remediation', 'org', 'all'] as const;
 export type PolicyVariant = (typeof POLICY_VARIANTS)[number];
 
 /** The policy `--print-policy VARIANT` prints: read-only inventory (aws, audit), remediation (revoke, rotate), or both in one document. */
 export function policyFor(variant: PolicyVariant): object {
   if (variant === 'read-only') return READ_ONLY_POLICY;
   if (variant === 'remediation') return REMEDIATION_POLICY;
-  return { Version: '2012-10-17', Statement: [...READ_ONLY_POLICY.Statement, ...REMEDIATION_POLICY.Statement] };
+  if (variant === 'org') return { Version: '2012-10-17', Statement: [...READ_ONLY_POLICY.Statement, ...ORG_POLICY.Statement] };
+  return { Version: '2012-10-17', Statement: [...READ_ONLY_POLICY.Statement, ...ORG_POLICY.Statement, ...REMEDIATION_POLICY.Statement] };
 }
 
 /** The actions a policy document allows (for the tests that check every call made is in it). */
