@@ -122,8 +122,13 @@ describe('HTML report content', () => {
     expect(document.querySelector('th.c-acct')).toBeNull();
     const other = '210987654321';
     let n = 0;
-    const org: Report = { ...report, findings: report.findings.map((f) => (f.kind === 'cloud' ? { ...f, account: n++ % 2 ? other : report.account! } : f)) };
+    const org: Report = {
+      ...report,
+      findings: report.findings.map((f) => (f.kind === 'cloud' ? { ...f, account: n++ % 2 ? other : report.account! } : f)),
+      accounts: [report.account!, other, '333333333333'].map((account, i) => ({ account, status: (['read', 'not-read', 'skipped'] as const)[i]!, total: 0, bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, gaps: i === 1 ? 1 : 0 })),
+    };
     const doc = dom(org);
+    expect(meta(doc).get('accounts')).toBe('1 read, <b class="flag">1 not read</b>, 1 skipped (not active)');
     expect(doc.querySelector('th.c-acct')!.textContent).toBe('account');
     const rows = [...doc.querySelectorAll('#findings tbody tr[data-kind="cloud"]')];
     const accounts = rows.map((tr) => tr.querySelector('td.c-acct')!.textContent);

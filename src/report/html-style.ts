@@ -39,7 +39,7 @@ code{font:12px/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
   tbody tr{display:grid;grid-template-columns:auto auto auto 1fr;gap:2px 12px;border-bottom:1px solid #cbd5e1;padding:8px 0}
   tbody td{border:0;padding:0}
   td.c-risk::before{content:"risk ";color:#475569}
-  .c-acct{grid-column:1/-1}td.c-acct::before{content:"account ";color:#475569}
+  .c-acct{grid-column:1/-1}td.c-acct::before{content:"account ";color:#475569}td.c-acct:empty{display:none}
   .c-finding,.c-where,.c-fix{grid-column:1/-1}
   td.c-where::before,td.c-fix::before{content:attr(data-label);display:block;font-size:12px;color:#475569;text-transform:uppercase;letter-spacing:.04em}
 }
