@@ -89,7 +89,8 @@ try {
   const { NO_COLOR: _drop, ...env } = process.env;
   const ansi = execFileSync(process.execPath, [cli, 'audit', '--demo'], { cwd: root, encoding: 'utf8', env: { ...env, FORCE_COLOR: '1', COLUMNS: '100' }, maxBuffer: 64 << 20 });
   const term = join(tmp, 'terminal.html');
-  writeFileSync(term, `<!doctype html><meta charset="utf-8"><style>body{margin:0;background:#1e1e1e}pre{margin:0;padding:16px 20px;color:#e5e5e5;background:#1e1e1e;font:13px/1.4 "DejaVu Sans Mono",monospace;width:100ch;white-space:pre-wrap;word-break:break-all}</style><pre>$ COLUMNS=100 node bin/nhiscan.js audit --demo\n${ansiToHtml(ansi)}</pre>`);
+  // 100 columns plus a pixel: a line of exactly 100 characters must not wrap on the rounding of glyph advances.
+  writeFileSync(term, `<!doctype html><meta charset="utf-8"><style>body{margin:0;background:#1e1e1e}pre{margin:0;padding:16px 20px;color:#e5e5e5;background:#1e1e1e;font:13px/1.4 "DejaVu Sans Mono",monospace;width:calc(100ch + 1px);white-space:pre-wrap;word-break:break-all}</style><pre>$ COLUMNS=100 node bin/nhiscan.js audit --demo\n${ansiToHtml(ansi)}</pre>`);
   const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
   await page.goto(pathToFileURL(term).href);
   const box = await page.locator('pre').boundingBox();

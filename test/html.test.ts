@@ -1,14 +1,30 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LeakFinding, Report } from '../src/model.js';
+import { NHI_IDS, nhiIdsOf, type LeakFinding, type Report } from '../src/model.js';
 import { ticks } from '../src/report/html-charts.js';
 import { renderHtml } from '../src/report/html.js';
-import { runCli } from './helpers/git.js';
+import { runCli, tempRepos } from './helpers/git.js';
+import { githubToken } from './helpers/secrets.js';
+
+const FIX = join(import.meta.dirname, '..', 'fixtures', 'aws');
+const OFFLINE = ['--credential-report', join(FIX, 'credential-report.csv'), '--authorization-details', join(FIX, 'authorization-details.json'), '--secrets', join(FIX, 'secrets.json'), '--access-keys', join(FIX, 'access-keys.json')];
+
+type Doc = ReturnType<typeof parseHTML>['document'];
+const dom = (r: Report): Doc => parseHTML(renderHtml(r)).document;
+
+/** The header's definition list, as term -> text. */
+function meta(doc: Doc): Map<string, string> {
+  const dts = [...doc.querySelectorAll('dl.meta dt')];
+  return new Map(dts.map((dt) => [dt.textContent!, (dt.nextElementSibling?.innerHTML ?? '').replace(/<br>/g, '\n')]));
+}
 
 // What the HTML report says, read from its markup (the browser test checks how it lays out).
 
 let report: Report;
-let document: ReturnType<typeof parseHTML>['document'];
+let document: Doc;
 
 beforeAll(() => {
   report = JSON.parse(runCli(['audit', '--demo', '-f', 'json']).stdout) as Report;
@@ -70,5 +86,80 @@ describe('HTML report content', () => {
     const html = renderHtml(report);
     expect(html).not.toMatch(/\b(src|href)=|url\(|@import/i);
     expect(document.querySelector('meta[http-equiv="Content-Security-Policy"]')!.getAttribute('content')).toMatch(/^default-src 'none';.*script-src 'sha256-/);
+  });
+
+  it('the header shows the targets, the account and how it was read, the caller and what was examined', () => {
+    const m = meta(document);
+    expect(m.get('targets')!.split('\n')).toEqual(report.targets);
+    expect(report.account).toMatch(/^\d{12}$/);
+    expect(m.get('AWS account')).toBe(`${report.account} · offline (exports)`);
+    expect(m.get('caller')).toBe('none (offline exports)');
+    const i = report.summary.inventory!;
+    expect(m.get('examined')).toBe(`${i.identities} identities (${i.users} users, ${i.roles} roles), ${i.accessKeys} access keys, ${i.secrets} secrets`);
+    // A live read names its caller; muted and hidden findings are counted in the header.
+    const live = dom({ ...report, mode: 'live', caller: 'arn:aws:iam::493820157462:user/auditor', summary: { ...report.summary, hidden: 3, muted: { total: 2, byRule: { 'aws-key-age': 2 }, expiredEntries: 1 } } });
+    const lm = meta(live);
+    expect(lm.get('AWS account')).toBe(`${report.account} · live`);
+    expect(lm.get('caller')).toBe('arn:aws:iam::493820157462:user/auditor');
+    expect(lm.get('muted')).toBe('2 by the mutelist (1 expired entry muted nothing)');
+    expect(lm.get('shown')).toBe(`${report.summary.total - 3} (3 below --severity counted here, not listed)`);
+    expect(meta(document).has('muted')).toBe(false);
+  });
+
+  it('the NHI chart counts every OWASP id of a finding, as summary.byNhi does, and rows list them all', () => {
+    const multi = report.findings.filter((f) => nhiIdsOf(f).length > 1);
+    expect(multi.length).toBeGreaterThan(0);
+    const values = new Map([...document.querySelectorAll('svg[aria-label^="Findings by OWASP"] g.bar')].map((g) => [g.querySelector('text.bar-label')!.textContent!.split(' ')[0], Number(g.querySelector('text.bar-value')!.textContent)]));
+    for (const n of NHI_IDS) {
+      expect(values.get(n), n).toBe(report.findings.filter((f) => nhiIdsOf(f).includes(n)).length);
+      expect(values.get(n), n).toBe(report.summary.byNhi[n] ?? 0);
+    }
+    const cells = [...document.querySelectorAll('#findings tbody td.c-nhi')].map((td) => td.textContent);
+    for (const f of multi) expect(cells).toContain(nhiIdsOf(f).join(' '));
+  });
+
+  it('an account column only when findings carry their account (--org), each row naming its own', () => {
+    expect(document.querySelector('th.c-acct')).toBeNull();
+    const other = '210987654321';
+    let n = 0;
+    const org: Report = {
+      ...report,
+      findings: report.findings.map((f) => (f.kind === 'cloud' ? { ...f, account: n++ % 2 ? other : report.account! } : f)),
+      accounts: [report.account!, other, '333333333333'].map((account, i) => ({ account, status: (['read', 'not-read', 'skipped'] as const)[i]!, total: 0, bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, gaps: i === 1 ? 1 : 0 })),
+    };
+    const doc = dom(org);
+    expect(meta(doc).get('accounts')).toBe('1 read, <b class="flag">1 not read</b>, 1 skipped (not active)');
+    expect(doc.querySelector('th.c-acct')!.textContent).toBe('account');
+    const rows = [...doc.querySelectorAll('#findings tbody tr[data-kind="cloud"]')];
+    const accounts = rows.map((tr) => tr.querySelector('td.c-acct')!.textContent);
+    expect(new Set(accounts)).toEqual(new Set([report.account, other]));
+    // Every row has the cell, so the columns stay aligned with the header.
+    for (const tr of doc.querySelectorAll('#findings tbody tr')) expect(tr.querySelectorAll('td').length).toBe(doc.querySelectorAll('thead th').length);
+  });
+});
+
+describe('HTML report of a multi-repository audit', () => {
+  const repo = tempRepos();
+
+  it('names each finding\'s own repository, and lists every target in the header', () => {
+    const a = repo();
+    const b = repo();
+    a.commit('a', { 'deploy.sh': `export GH=${githubToken()}\n` });
+    b.commit('b', { 'deploy.sh': `export GH=${githubToken()}\n` });
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-html-repos-'));
+    try {
+      const file = join(dir, 'report.html');
+      const r = runCli(['audit', a.dir, b.dir, ...OFFLINE, '-f', 'json', '--html', file]);
+      expect(r.stderr).toBe('');
+      const json = JSON.parse(r.stdout) as Report;
+      const doc = parseHTML(readFileSync(file, 'utf8')).document;
+      const rows = [...doc.querySelectorAll('#findings tbody tr[data-kind="secret"]')].filter((tr) => tr.textContent!.includes('deploy.sh:1'));
+      expect(rows.length).toBe(2);
+      const named = rows.map((tr) => tr.querySelector('.repo .v')!.textContent);
+      expect(new Set(named)).toEqual(new Set([a.dir, b.dir]));
+      expect(meta(doc).get('targets')!.split('\n')).toEqual([a.dir, b.dir, `aws:${json.account}`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

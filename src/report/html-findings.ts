@@ -1,4 +1,4 @@
-import { isLeakFinding, isSecretFinding, severityRank, type Finding, type LeakFinding, type Report, type SecretFinding, type SourceLocation } from '../model.js';
+import { isLeakFinding, isSecretFinding, locate, nhiIdsOf, severityRank, type Finding, type LeakFinding, type Report, type SecretFinding } from '../model.js';
 import { NHI_CATALOGUE } from '../score/nhi.js';
 import { COLOR, type Lane } from './html-charts.js';
 import { esc } from './html-text.js';
@@ -20,18 +20,11 @@ function ms(v: unknown): number | null {
 }
 
 /**
- * The repositories a report covers, read from its target (`a + b + aws:123…`). The model names the
- * repository of a location only when it has a `repository` field (multi-repository audits); until
- * then a report of exactly one repository names it for every location, and one of several names none.
+ * Whether the report spans several AWS accounts (--org): then each row names its account. A secret's
+ * own `account` is only the account its key id decodes to, so it does not make a report multi-account.
  */
-export function repositories(report: Report): string[] {
-  return report.target.split(' + ').filter((t) => t !== 'aws' && !t.startsWith('aws:'));
-}
-
-function repositoryOf(loc: SourceLocation, repos: string[]): string | null {
-  const own = (loc as SourceLocation & { repository?: unknown }).repository;
-  if (typeof own === 'string' && own) return own;
-  return repos.length === 1 ? repos[0]! : null;
+export function multiAccount(report: Report): boolean {
+  return Boolean(report.accounts?.length) || report.findings.some((f) => !isSecretFinding(f) && f.account);
 }
 
 function line(cls: string, html: string): string {
@@ -39,10 +32,9 @@ function line(cls: string, html: string): string {
 }
 
 /** The source side: repository, file and line, the commit that introduced it, whether HEAD still has it. */
-function sourceCell(f: SecretFinding, repos: string[]): string {
+function sourceCell(f: SecretFinding, repo: string | undefined): string {
   const l = f.location;
   const out: string[] = [];
-  const repo = repositoryOf(l, repos);
   if (repo) out.push(line('repo', `repository <span class="v">${esc(repo)}</span>`));
   out.push(line('path', `<span class="v">${esc(l.path)}${l.line ? `:${l.line}` : ''}</span>`));
   if (l.commit) {
@@ -85,10 +77,12 @@ function findingCell(f: Finding): string {
   return `<div class="title">${esc(f.title)}</div>${details}`;
 }
 
-function whereCell(f: Finding, repos: string[]): string {
-  if (isSecretFinding(f)) return sourceCell(f, repos);
+/** The repository comes from the finding's own `where` (finalizeReport), so a multi-repository audit names each one. */
+function whereCell(f: Finding): string {
+  const repo = (f.where ?? locate(f)).repository;
+  if (isSecretFinding(f)) return sourceCell(f, repo);
   const identity = line('identity', `${esc(f.identity.name)}<div class="arn">${code(f.identity.arn)}</div>`);
-  return isLeakFinding(f) ? `${sourceCell(f.leaked, repos)}${line('joined', 'joined with')}${identity}` : identity;
+  return isLeakFinding(f) ? `${sourceCell(f.leaked, repo)}${line('joined', 'joined with')}${identity}` : identity;
 }
 
 function fixCell(f: Finding): string {
@@ -101,19 +95,21 @@ function fixCell(f: Finding): string {
  * One table row. Sort keys sit in data-sort: severity sorts by rank then risk, risk by risk then
  * rank, NHI ids zero-padded so NHI10 follows NHI9.
  */
-export function row(f: Finding, repos: string[]): string {
+export function row(f: Finding, opts: { account: boolean }): string {
   const rank = severityRank(f.severity);
   const risk = f.risk ?? -1;
-  const nhiKey = f.nhi.map((n) => n.replace(/\d+/, (d) => d.padStart(2, '0'))).join(' ');
-  const nhiTip = f.nhi.map((n) => `${n} ${NHI_CATALOGUE[n]}`).join('; ');
+  const nhi = nhiIdsOf(f);
+  const nhiKey = nhi.map((n) => n.replace(/\d+/, (d) => d.padStart(2, '0'))).join(' ');
+  const nhiTip = nhi.map((n) => `${n} ${NHI_CATALOGUE[n]}`).join('; ');
   return (
     `<tr data-severity="${f.severity}" data-rank="${rank}" data-kind="${f.kind}">` +
     `<td class="c-sev" data-sort="${rank * 1000 + risk}"><span class="sev" style="background:${COLOR[f.severity]}">${f.severity}</span></td>` +
     `<td class="c-risk" data-sort="${risk * 10 + rank}">${f.risk ?? ''}</td>` +
-    `<td class="c-nhi" data-sort="${esc(nhiKey)}" title="${esc(nhiTip)}">${esc(f.nhi.join(' '))}</td>` +
+    `<td class="c-nhi" data-sort="${esc(nhiKey)}" title="${esc(nhiTip)}">${esc(nhi.join(' '))}</td>` +
     `<td class="c-rule">${esc(f.ruleId)}</td>` +
+    (opts.account ? `<td class="c-acct" data-label="account">${esc((f.where ?? locate(f)).account ?? '')}</td>` : '') +
     `<td class="c-finding">${findingCell(f)}</td>` +
-    `<td class="c-where" data-label="where">${whereCell(f, repos)}</td>` +
+    `<td class="c-where" data-label="where">${whereCell(f)}</td>` +
     `<td class="c-fix" data-label="fix">${fixCell(f)}</td></tr>`
   );
 }

@@ -24,7 +24,7 @@ th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor
 th button::after{content:" \\2195";color:#94a3b8}
 th[aria-sort=ascending] button::after{content:" \\25B2";color:#0f172a}
 th[aria-sort=descending] button::after{content:" \\25BC";color:#0f172a}
-@media (min-width:1001px){.c-sev{width:96px}.c-risk{width:58px}.c-nhi{width:70px}.c-rule{width:12%}.c-finding{width:21%}.c-where{width:21%}}
+@media (min-width:1001px){.c-sev{width:96px}.c-risk{width:58px}.c-nhi{width:70px}.c-rule{width:12%}.c-acct{width:112px}.c-finding{width:21%}.c-where{width:21%}}
 .title{font-weight:600}.c-finding div,.c-where div{font-size:13px}.msg,.head,.occ,.joined,.arn{color:#475569}
 code{font:12px/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
 .cmd{display:block;white-space:pre-wrap;overflow-wrap:anywhere;word-break:normal;background:#f8fafc;border:1px solid #e2e8f0;border-radius:3px;padding:3px 5px;margin-top:4px}
@@ -39,6 +39,7 @@ code{font:12px/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
   tbody tr{display:grid;grid-template-columns:auto auto auto 1fr;gap:2px 12px;border-bottom:1px solid #cbd5e1;padding:8px 0}
   tbody td{border:0;padding:0}
   td.c-risk::before{content:"risk ";color:#475569}
+  .c-acct{grid-column:1/-1}td.c-acct::before{content:"account ";color:#475569}td.c-acct:empty{display:none}
   .c-finding,.c-where,.c-fix{grid-column:1/-1}
   td.c-where::before,td.c-fix::before{content:attr(data-label);display:block;font-size:12px;color:#475569;text-transform:uppercase;letter-spacing:.04em}
 }
