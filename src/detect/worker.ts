@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { emptyConfig, parseConfig } from '../config.js';
 import { activeFileRules, activeRules, newMatcher } from '../scan.js';
-import { BATCH_FORMAT, CAT_FILE_CONFIG, blobItem, parseBatch } from '../sources/git/cat-file.js';
+import { BATCH_FORMAT, blobItem, parseBatch } from '../sources/git/cat-file.js';
 import { firstLine, spawnGit, waitForExit } from '../sources/git/exec.js';
 import { emptyStats, scanItem } from './engine.js';
 import { FileMatcher } from './file-matcher.js';
@@ -31,7 +31,7 @@ const fileRules = activeFileRules(config);
 const matcher = newMatcher(config, rules, init.decodeDepth);
 const files = new FileMatcher(fileRules);
 
-const catFile = spawnGit(init.repo, [...CAT_FILE_CONFIG, 'cat-file', `--batch=${BATCH_FORMAT}`, '--buffer'], { stdio: ['pipe', 'pipe', 'pipe'] });
+const catFile = spawnGit(init.repo, ['cat-file', `--batch=${BATCH_FORMAT}`, '--buffer'], { stdio: ['pipe', 'pipe', 'pipe'] });
 const catErr = { text: '' };
 const catExit = waitForExit(catFile, catErr);
 catExit.catch(() => undefined);

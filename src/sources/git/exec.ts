@@ -14,6 +14,15 @@ import { escapeControl } from '../../report/escape.js';
  */
 export const GIT_BASE = [
   '--no-replace-objects',
+  // At most 64 MiB of pack mapped at once, in 16 MiB windows (git's defaults on 64-bit: 8 GiB in
+  // 1 GiB windows). A history scan runs rev-list, log and a cat-file per worker at once, each
+  // mapping the pack: on curl this cut their peaks from 228/224/138 to 153/139/137 MiB and the
+  // scan's summed PSS from 712 to 623 MiB, at the same CPU. The delta-base cache stays at its
+  // default: 24 MiB instead of 96 MiB saved 80 MB more per cat-file but cost 1.8x its CPU.
+  '-c',
+  'core.packedGitWindowSize=16m',
+  '-c',
+  'core.packedGitLimit=64m',
   '-c',
   'advice.graftFileDeprecated=false',
   '-c',

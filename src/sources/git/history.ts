@@ -2,7 +2,7 @@ import { Transform } from 'node:stream';
 import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
 import type { ContentItem, Source } from '../types.js';
-import { BATCH_FORMAT, CAT_FILE_CONFIG, blobItem, missingGap, parseBatch } from './cat-file.js';
+import { BATCH_FORMAT, blobItem, missingGap, parseBatch } from './cat-file.js';
 import { firstLine, gitLines, spawnGit, waitForExit } from './exec.js';
 import { shallowCommits, stashCommits, UNSHALLOW_HINT } from './repo.js';
 
@@ -65,7 +65,7 @@ export class HistorySource implements Source {
       return;
     }
     const { missing, trees, revList } = await this.startWalk();
-    const catFile = spawnGit(this.repo, [...CAT_FILE_CONFIG, 'cat-file', `--batch=${BATCH_FORMAT}`, '--buffer'], {
+    const catFile = spawnGit(this.repo, ['cat-file', `--batch=${BATCH_FORMAT}`, '--buffer'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     // rev-list's output is ids and paths, a small fraction of the blob bytes; piping it through here is cheap.
@@ -176,7 +176,7 @@ export class HistorySource implements Source {
   }
 
   private async *allObjects(): AsyncGenerator<ContentItem> {
-    const catFile = spawnGit(this.repo, [...CAT_FILE_CONFIG, 'cat-file', '--batch-all-objects', `--batch=${BATCH_FORMAT}`, '--unordered']);
+    const catFile = spawnGit(this.repo, ['cat-file', '--batch-all-objects', `--batch=${BATCH_FORMAT}`, '--unordered']);
     const missing: string[] = [];
     yield* this.drain(catFile, [], missing);
     if (missing.length) this.gaps.push(missingGap(missing));
