@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { atLeast, type Report } from '../src/model.js';
 import { isKnownRuleId } from '../src/cli/report-options.js';
+import { CLOUD_RULES } from '../src/score/rules/index.js';
 import { runCli, tempRepos } from './helpers/git.js';
 import { githubToken } from './helpers/secrets.js';
 
@@ -51,6 +52,10 @@ describe('report filters (scan, aws, audit)', () => {
 
   it('every rule id the demo audit reports is one --only accepts', () => {
     for (const f of json(['audit', '--demo']).report.findings) expect(isKnownRuleId(f.ruleId), f.ruleId).toBe(true);
+    // Every cloud rule of the registry too, including ones the demo does not raise.
+    for (const r of CLOUD_RULES) expect(isKnownRuleId(r.id), r.id).toBe(true);
+    for (const id of ['aws-group-admin', 'aws-user-idle', 'aws-data-access']) expect(isKnownRuleId(id), id).toBe(true);
+    expect(isKnownRuleId('aws-no-such-check')).toBe(false);
   });
 
   it('-q prints the summary and the exit reason only', () => {

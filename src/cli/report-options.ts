@@ -16,54 +16,27 @@ export interface ReportFlags {
 }
 
 /**
- * Rule ids of the account checks and the leak join (src/score): they are not in the detection
- * registry, which holds the content, structured, file and gate rules. test/report-filters.test.ts
- * checks that every rule id the demo audit reports is known here or there.
+ * Rule ids of the leak join (src/score/correlate.ts): the only ones not in the rule registry, which
+ * holds the content, structured, file, gate and cloud rules. test/report-filters.test.ts checks
+ * that every rule id the demo audit reports, and every cloud rule, is known here or there.
  */
-export const ACCOUNT_RULE_IDS: ReadonlySet<string> = new Set([
-  'aws-admin-privileges',
-  'aws-ci-static-key',
-  'aws-credential-exposure',
-  'aws-cross-account-no-external-id',
-  'aws-cross-environment-trust',
-  'aws-human-with-access-key',
-  'aws-inactive-key',
-  'aws-key-age',
-  'aws-key-never-used',
-  'aws-key-unused',
+export const LEAK_RULE_IDS: ReadonlySet<string> = new Set([
   'aws-leaked-canary-token',
   'aws-leaked-foreign-key',
   'aws-leaked-key-active',
   'aws-leaked-key-inactive',
   'aws-leaked-key-not-found',
-  'aws-oidc-trust-no-aud',
-  'aws-oidc-trust-unpinned-sub',
-  'aws-password-no-mfa',
-  'aws-privilege-escalation',
-  'aws-role-trusts-anyone',
-  'aws-role-unused',
-  'aws-root-access-key',
-  'aws-root-no-mfa',
-  'aws-secret-public-policy',
-  'aws-secret-rotation-disabled',
-  'aws-secret-never-accessed',
-  'aws-secret-rotation-overdue',
-  'aws-secret-unused',
-  'aws-service-user-console-password',
-  'aws-service-wildcard',
-  'aws-signing-certificate-age',
-  'aws-two-active-keys',
 ]);
 
 export function isKnownRuleId(id: string): boolean {
-  return isBuiltinRuleId(id) || ACCOUNT_RULE_IDS.has(id);
+  return isBuiltinRuleId(id) || LEAK_RULE_IDS.has(id);
 }
 
 /** `--only a,b --only c`: comma-separated and repeatable; an unknown id is a usage error (exit 2). */
 function ruleList(value: string, previous: string[] | undefined): string[] {
   const ids = value.split(',').map((s) => s.trim());
   // Not echoed: an argument can be a pasted secret. `nhiscan rules list` names every content rule.
-  if (ids.some((id) => !isKnownRuleId(id))) throw new InvalidArgumentError('unknown rule id (see nhiscan rules list, and the account checks in README)');
+  if (ids.some((id) => !isKnownRuleId(id))) throw new InvalidArgumentError('unknown rule id (see nhiscan rules list, and the leak ids in README)');
   return [...new Set([...(previous ?? []), ...ids])];
 }
 
