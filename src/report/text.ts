@@ -90,11 +90,20 @@ class Layout {
     this.field(label, lines.join('\n'), indent);
   }
 
-  /** A command, whole, on its own line (it may be wider than the terminal: it must paste as one). */
+  /**
+   * A command on its own line, never split inside a word: a terminal would wrap a line wider than
+   * itself mid-word, so a too-wide `a && b` goes on two lines joined by a shell continuation
+   * (`a && \` then `b`), which still pastes as one command. A part wider than the terminal by
+   * itself stays whole.
+   */
   command(cmd: string, indent = INDENT): void {
-    // Too wide at its column: from the margin instead, still whole.
+    // Too wide at its column: from the margin instead.
     if (indent.length + 2 + stringWidth(cmd) > this.width) indent = INDENT;
-    this.lines.push(`${indent}${this.c.green('$')} ${this.c.bold(cmd)}`);
+    const parts = indent.length + 2 + stringWidth(cmd) > this.width ? cmd.split(' && ') : [cmd];
+    parts.forEach((part, i) => {
+      const lead = i === 0 ? `${this.c.green('$')} ` : '  ';
+      this.lines.push(`${indent}${lead}${this.c.bold(part)}${i < parts.length - 1 ? ' && \\' : ''}`);
+    });
   }
 
   heading(text: string): void {
