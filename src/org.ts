@@ -2,7 +2,7 @@ import { createClients, type AwsClients, type AwsOptions } from './cloud/aws/cli
 import { enumerate, pool, whoAmI } from './cloud/aws/enumerate.js';
 import { describeAwsError } from './cloud/aws/errors.js';
 import { assumeRole, listOrgAccounts, type OrgAccount } from './cloud/aws/organizations.js';
-import type { AwsInventory } from './cloud/aws/types.js';
+import { emptyInventory, type AwsInventory } from './cloud/aws/types.js';
 import { ProviderError } from './errors.js';
 import type { CoverageGap } from './model.js';
 
@@ -41,7 +41,6 @@ export interface OrgRead {
   caller: string | null;
 }
 
-const emptyInventory = (account: string): AwsInventory => ({ account, caller: null, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] });
 
 /**
  * List the organization, then read each selected account with bounded concurrency. The caller's

@@ -26,6 +26,7 @@ import { SourceError } from './sources/errors.js';
 import { StdinSource } from './sources/stdin.js';
 import type { Source } from './sources/types.js';
 import { VERSION } from './version.js';
+import { emptyInventory } from './cloud/aws/types.js';
 import { correlate } from './score/correlate.js';
 import { isSecretFinding, type SecretFinding } from './model.js';
 
@@ -327,7 +328,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   };
 }
 
-const NO_ACCOUNT = { account: null, caller: null, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] };
+const NO_ACCOUNT = emptyInventory();
 
 /**
  * A key id from a canary-token account is a tripwire, not a leak to rotate: it becomes the same

@@ -16,7 +16,7 @@ import { decodePolicyDocument } from './decode.js';
 import { describeAwsError } from './errors.js';
 import { FormatError } from './format.js';
 import { secretFromListing } from './secrets.js';
-import type { AccessKey, AwsInventory, CredentialReportRow, SecretRecord } from './types.js';
+import { emptyInventory, type AccessKey, type AwsInventory, type CredentialReportRow, type SecretRecord } from './types.js';
 
 export interface EnumerateOptions {
   /** Regions for Secrets Manager; empty means the configured region. */
@@ -81,7 +81,7 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
     // credentials problem. Nothing else would get through either, so stop here: the report is
     // written with this one gap, and a combined audit keeps its repository findings.
     gaps.push({ scope: 'sts:GetCallerIdentity (nothing in the account was read)', reason: d.message });
-    return { inventory: { account, caller, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] }, gaps };
+    return { inventory: emptyInventory(account, caller), gaps };
   }
 
   const pages: Array<Record<string, unknown>> = [];

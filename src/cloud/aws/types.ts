@@ -130,6 +130,11 @@ export interface AwsInventory {
   secrets: SecretRecord[];
 }
 
+/** An account with nothing read from it: what a run reports when a read failed before any identity. */
+export function emptyInventory(account: string | null = null, caller: string | null = null): AwsInventory {
+  return { account, caller, users: [], groups: [], roles: [], policies: [], report: [], keys: [], secrets: [] };
+}
+
 /** What GetAccessKeyLastUsed said about a key the inventory could not place (src/cloud/aws/owner.ts). */
 export interface OwnerInfo {
   user: string;
