@@ -1,4 +1,5 @@
 import type { CloudFinding, Finding, MutedFinding, MuteOutcome } from '../model.js';
+import { iamWildcard } from './policy.js';
 
 /**
  * Accepted risks for cloud findings (`[[mutelist]]` in .nhiscan.toml), in the spirit of Prowler's
@@ -26,13 +27,11 @@ export interface MuteEntry {
 }
 
 /**
- * IAM's wildcard semantics, as in policy ARNs: `*` is any run of characters (including `/` and
- * `:`), `?` is one character; everything else is literal. A glob library would stop `*` at `/`,
- * which is not what an ARN pattern means to an AWS user.
+ * IAM's wildcard semantics, as in policy ARNs (see iamWildcard): a glob library would stop `*`
+ * at `/`, which is not what an ARN pattern means to an AWS user.
  */
 export function wildcard(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 's');
+  return iamWildcard(pattern, 's');
 }
 
 const ACCOUNT_IN_ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/;

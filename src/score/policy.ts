@@ -18,11 +18,20 @@ export function statements(doc: PolicyDocument | null): PolicyStatement[] {
   return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
 }
 
+/**
+ * IAM's wildcards, as in policy actions and ARNs: `*` is any run of characters (`/` and `:`
+ * included), `?` one character, the rest literal. Actions compare case-insensitively ('i');
+ * the mutelist matches ARNs and names as written.
+ */
+export function iamWildcard(pattern: string, flags: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
+}
+
 const globCache = new Map<string, RegExp>();
 function glob(pattern: string): RegExp {
   let re = globCache.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    re = iamWildcard(pattern, 'i');
     globCache.set(pattern, re);
   }
   return re;
