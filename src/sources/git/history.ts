@@ -6,6 +6,14 @@ import { BATCH_FORMAT, blobItem, missingGap, parseBatch } from './cat-file.js';
 import { firstLine, gitLines, spawnGit, waitForExit } from './exec.js';
 import { shallowCommits, stashCommits, UNSHALLOW_HINT } from './repo.js';
 
+/**
+ * How much of rev-list's output may wait in this process for the scan to catch up. rev-list holds
+ * the whole walk's object set in memory (about 150 MiB on curl) until it exits, so it is read as
+ * fast as it writes and exits in a second instead of living as long as the scan. Its output is
+ * about 60 bytes per blob (8 MiB on curl); past this bound, pipe backpressure takes over again.
+ */
+export const WALK_BUFFER_BYTES = 256 * 1024 * 1024;
+
 export interface HistoryOptions {
   maxFileSize: number;
   /** Also scan unreachable and dangling objects. */
@@ -25,6 +33,9 @@ function takeMissing(onMissing: (id: string) => void): Transform {
       return false;
     });
   return new Transform({
+    // Large marks, so pipe() keeps reading rev-list while cat-file is busy (see WALK_BUFFER_BYTES).
+    writableHighWaterMark: WALK_BUFFER_BYTES / 2,
+    readableHighWaterMark: WALK_BUFFER_BYTES / 2,
     transform(chunk: Buffer, _enc, done) {
       const lines = (tail + chunk.toString('latin1')).split('\n');
       tail = lines.pop() ?? '';
@@ -86,9 +97,14 @@ export class HistorySource implements Source {
     }
     const walk = ['--objects', '--all', '--missing=print', ...this.stashes];
     // In git 2.39 a blob-only listing skips a missing *tree* without a word, so a tree-only listing
-    // (cheap: no blob is read) runs alongside, just for its `?<tree>` lines.
-    const trees = this.missingTrees(walk);
+    // (cheap: no blob is read) runs too, just for its `?<tree>` lines. It starts once the blob walk
+    // has exited, not beside it: each walk holds the whole object set (about 130 MiB on curl), and
+    // one at a time halves that peak for the second or so the walks take.
     const revList = spawnGit(this.repo, ['rev-list', ...walk, '--filter=object:type=blob']);
+    const trees = new Promise<void>((resolve) => {
+      revList.once('close', () => resolve());
+      revList.once('error', () => resolve());
+    }).then(() => this.missingTrees(walk));
     return { missing: [], trees, revList };
   }
 
@@ -111,24 +127,21 @@ export class HistorySource implements Source {
     const exit = waitForExit(revList, err);
     exit.catch(() => undefined);
     revList.stdout!.setEncoding('latin1');
+    // Read rev-list to its end as fast as it writes (see WALK_BUFFER_BYTES); batches are cut from
+    // what has arrived while the workers take them at their own pace.
+    const walk = bufferedLines(revList.stdout! as NodeJS.ReadableStream & AsyncIterable<string>, WALK_BUFFER_BYTES);
     let batch: string[] = [];
-    let tail = '';
     try {
-      // Split on LF only: a path may hold a CR (readline would cut the line there).
-      for await (const chunk of revList.stdout! as AsyncIterable<string>) {
-        const lines = (tail + chunk).split('\n');
-        tail = lines.pop() ?? '';
+      for await (const lines of walk) {
         for (const line of lines) {
           if (line.startsWith('?')) missing.push(line.slice(1).trim());
           else if (line) batch.push(line);
         }
-        if (batch.length >= size) {
-          yield batch;
-          batch = [];
+        while (batch.length >= size) {
+          yield batch.slice(0, size);
+          batch = batch.slice(size);
         }
       }
-      if (tail.startsWith('?')) missing.push(tail.slice(1).trim());
-      else if (tail) batch.push(tail);
       if (batch.length) yield batch;
     } finally {
       revList.kill();
@@ -216,4 +229,55 @@ export class HistorySource implements Source {
     if (code !== 0) this.gaps.push({ scope: 'git cat-file', reason: firstLine(catErr.text) || `exit ${code}` });
     return ok;
   }
+}
+
+/**
+ * The LF-separated lines of a stream, in arrival order, read eagerly: the stream is paused only
+ * while more than `bound` characters wait unconsumed. Split on LF only: a path may hold a CR
+ * (readline would cut the line there).
+ */
+export async function* bufferedLines(stream: NodeJS.ReadableStream, bound: number): AsyncGenerator<string[]> {
+  const queue: Array<{ lines: string[]; size: number }> = [];
+  let queued = 0;
+  let tail = '';
+  let ended = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const nudge = () => {
+    wake?.();
+    wake = null;
+  };
+  stream.on('data', (chunk: string) => {
+    const lines = (tail + chunk).split('\n');
+    tail = lines.pop() ?? '';
+    if (lines.length) {
+      const size = lines.reduce((n, l) => n + l.length + 1, 0);
+      queue.push({ lines, size });
+      queued += size;
+      if (queued > bound) stream.pause();
+    }
+    nudge();
+  });
+  stream.on('end', () => {
+    if (tail) queue.push({ lines: [tail], size: tail.length });
+    ended = true;
+    nudge();
+  });
+  stream.on('error', (err) => {
+    failure = err;
+    ended = true;
+    nudge();
+  });
+  for (;;) {
+    const next = queue.shift();
+    if (next) {
+      queued -= next.size;
+      if (queued <= bound && stream.isPaused()) stream.resume();
+      yield next.lines;
+      continue;
+    }
+    if (ended) break;
+    await new Promise<void>((r) => (wake = r));
+  }
+  if (failure) throw failure;
 }
