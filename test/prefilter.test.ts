@@ -26,11 +26,11 @@ describe('keyword prefilter (Aho-Corasick over bytes)', () => {
     expect(ids('host:5432:db:user:pw', 'notes.txt')).toEqual([]);
   });
 
-  it('records where each rule\'s keywords end, and gives up on windows for a common keyword', () => {
+  it('records where each rule\'s keywords start, and gives up on windows for a common keyword', () => {
     const r = pf.pass(Buffer.from('x secret y ghp_ z secret'), false, 'home/.pgpass');
     const of = (id: string) => r.hits[r.rules.findIndex((i) => rules[i]!.id === id)];
-    expect(of('b')).toEqual([8, 24]);
-    expect(of('c')).toEqual([15]);
+    expect(of('b')).toEqual([2, 18]);
+    expect(of('c')).toEqual([11]);
     expect(of('e')).toBeNull(); // a path rule sees the whole text
     const common = pf.pass(Buffer.from('secret '.repeat(300)), false);
     expect(common.hits[common.rules.findIndex((i) => rules[i]!.id === 'b')]).toBeNull();
@@ -105,7 +105,7 @@ describe('the WebAssembly kernel', () => {
     expect(wasm.pass(common, false)).toEqual(js.pass(common, false));
     const after = Buffer.from('x ghp_ y', 'latin1');
     expect(wasm.pass(after, false)).toEqual(js.pass(after, false));
-    expect(wasm.pass(after, false).hits.some((h) => h !== null && h.includes(6))).toBe(true);
+    expect(wasm.pass(after, false).hits.some((h) => h !== null && h.includes(2))).toBe(true);
   });
 });
 

@@ -6,7 +6,7 @@ import { isDocumentedExample, isPlaceholder } from './placeholder.js';
 import { encodedSpans } from './decode.js';
 import { KeywordPrefilter } from './prefilter.js';
 import { LinearRegex } from './linear-regex.js';
-import { maxMatchLength } from './match-span.js';
+import { maxMatchLength, startsWithKeyword } from './match-span.js';
 import type { Rule } from './rule.js';
 import { countDrop, type DropCounts } from './suppress.js';
 import { isStructuredCandidate, scanStructured } from './structured/index.js';
@@ -55,6 +55,13 @@ interface CompiledRule {
   span: number | undefined;
   /** Context keywords: the rule never runs in windows. */
   whole: boolean;
+  /**
+   * Every match starts with one of the rule's keywords (match-span.ts, startsWithKeyword): the
+   * regex is tried anchored at each hit, not searched for. Worked out on first need.
+   */
+  anchored?: boolean;
+  /** The longest match, for --debug's count of characters an anchored try may read. */
+  reach?: number;
   linear: LinearRegex | null;
 }
 
@@ -312,8 +319,13 @@ export class Matcher {
         allowed += this.scanLinear(text, rule, linear!, taken, matches, path);
         continue;
       }
+      const at = compiled.whole ? null : hits?.[k];
+      if (at && (compiled.anchored ??= startsWithKeyword(rule.pattern as RegExp, rule.keywords))) {
+        allowed += this.scanAnchored(text, compiled, at, taken, matches, lines, spans);
+        continue;
+      }
       // Short texts are scanned whole; the span (a parse of the pattern) is worked out on first need.
-      const near = !compiled.whole && n > WINDOW.minText ? hits?.[k] : null;
+      const near = n > WINDOW.minText ? at : null;
       const span = near ? (compiled.span ??= windowSpan(rule.pattern as RegExp)) : 0;
       const wins = near && span > 0 ? (windowsAround(near, n, span) ?? whole) : whole;
       spans.push(...wins);
@@ -345,6 +357,32 @@ export class Matcher {
     }
     this.regexChars += unionLength(spans);
     return { matches, allowed, claimed: taken };
+  }
+
+  /**
+   * A rule whose every match starts with a keyword, tried at each hit with the sticky regex. The
+   * same matches as a search of the whole text: a search finds a match only where one starts, i.e.
+   * at a hit, and a hit inside an earlier match is skipped as the search would skip past it.
+   */
+  private scanAnchored(text: string, compiled: CompiledRule, at: number[], taken: Claims, matches: RawMatch[], lines: Lines, spans: number[]): number {
+    const sticky = compiled.sticky!;
+    const reach = (compiled.reach ??= maxMatchLength(compiled.rule.pattern as RegExp));
+    const n = text.length;
+    let allowed = 0;
+    let past = 0;
+    for (const h of at) {
+      if (h < past) continue;
+      spans.push(h, Math.min(n, h + reach));
+      sticky.lastIndex = h;
+      const m = sticky.exec(text);
+      if (m === null) continue;
+      past = m.index + Math.max(1, m[0].length);
+      const secret = m.groups?.secret;
+      const span = m.indices?.groups?.secret;
+      if (!secret || !span) continue;
+      allowed += this.accept(compiled.rule, text, secret, span[0], span[1], m.index, m.groups ?? {}, taken, matches, lines);
+    }
+    return allowed;
   }
 
   /**

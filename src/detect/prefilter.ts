@@ -33,7 +33,7 @@ export interface PassResult {
   rules: number[];
   runs: number[];
   /**
-   * Parallel to `rules`: byte offsets just past each keyword hit of that rule, ascending, or null
+   * Parallel to `rules`: byte offsets where each keyword hit of that rule starts, ascending, or null
    * when the rule must see the whole text (a common keyword, a path rule, a rule without keywords).
    */
   hits: Array<number[] | null>;
@@ -120,6 +120,8 @@ export class KeywordPrefilter {
   private readonly pathRules: Array<{ index: number; paths: { test(path: string): boolean } }> = [];
   private readonly keywordCount: number;
   private readonly keywordsByRule: number[][];
+  /** Bytes in each keyword: the kernels record where a hit ends, rules want where it starts. */
+  private readonly keywordLength: number[] = [];
   /** Where a pass leaves its hit counts and positions per keyword (MAX_HITS slots each). */
   private count: Uint16Array | Int32Array;
   private positions: Int32Array;
@@ -158,6 +160,7 @@ export class KeywordPrefilter {
       }
     });
     this.keywordCount = keywordIds.size;
+    for (const [kw, id] of keywordIds) this.keywordLength[id] = Buffer.byteLength(kw, 'latin1');
     this.longest = Math.max(1, ...[...keywordIds.keys()].map((k) => Buffer.byteLength(k, 'latin1')));
 
     // Byte classes: every byte used in a keyword (folded to lower case) gets its own class; the rest share 0.
@@ -342,11 +345,16 @@ export class KeywordPrefilter {
   /** Positions of a rule's keyword hits in the last pass, or null if any of its keywords is common. */
   private hitsOf(rule: number): number[] | null {
     const out: number[] = [];
-    for (const id of this.keywordsByRule[rule]!) {
+    const ids = this.keywordsByRule[rule]!;
+    for (const id of ids) {
       const c = this.count[id]!;
       if (c > MAX_HITS) return null;
-      for (let k = 0; k < c; k++) out.push(this.positions[id * MAX_HITS + k]!);
+      const len = this.keywordLength[id]!;
+      for (let k = 0; k < c; k++) out.push(this.positions[id * MAX_HITS + k]! - len);
     }
-    return out.sort((a, b) => a - b);
+    // The split kernel records each quarter of a blob in turn: sort. Two keywords of one rule can
+    // start at one place ("http" and "http://"): once is enough.
+    out.sort((a, b) => a - b);
+    return ids.length === 1 ? out : out.filter((h, i) => i === 0 || h !== out[i - 1]);
   }
 }
