@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue, runAwsAudit } from '../src/aws-audit.js';
-import { offlineInventory } from '../src/cloud/aws/offline.js';
+import { offlineInventory, offlineRead } from '../src/cloud/aws/offline.js';
 import { severityRank, type CloudFinding } from '../src/model.js';
 import { runCli } from './helpers/git.js';
 import { sarifValidator } from './helpers/sarif.js';
@@ -121,6 +121,40 @@ describe('offline audit of the fixture account', () => {
     expect(wildcard.evidence.services).toEqual(['athena:*', 's3:*']);
     // s3:* and athena:* expanded, minus the denied s3:DeleteBucket, plus GetSecretValue.
     expect(Number(wildcard.evidence.actionsGranted)).toBe(catalogue.get('s3')!.length - 1 + catalogue.get('athena')!.length + 1);
+  });
+});
+
+describe('offline, a credential report older than some users or keys', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nhiscan-offline-stale-'));
+  // The fixture report without etl-bot's row: as if etl-bot were created after the report.
+  const csv = readFileSync(files.credentialReport, 'utf8').split('\n').filter((l) => !l.startsWith('etl-bot,')).join('\n');
+  const withoutEtl = join(dir, 'report.csv');
+  writeFileSync(withoutEtl, csv);
+  const keysFile = join(dir, 'keys.json');
+  // bob's row shows no key; the list-access-keys export has one made since.
+  const exported = JSON.parse(readFileSync(join(FIX, 'access-keys.json'), 'utf8')) as { AccessKeyMetadata: object[] };
+  writeFileSync(keysFile, JSON.stringify({ AccessKeyMetadata: [...exported.AccessKeyMetadata, { UserName: 'bob', AccessKeyId: 'AKIAXF6PZTYLBOBNEW01', Status: 'Active', CreateDate: '2026-10-31T10:00:00+00:00' }] }));
+
+  it('a user not in the report, without a list-access-keys export: one gap saying its keys are unknown', async () => {
+    const { inventory, gaps } = await offlineRead({ ...files, credentialReport: withoutEtl });
+    expect(gaps).toEqual([{ scope: `${withoutEtl}: access keys of 1 user(s) not in the report (etl-bot)`, reason: expect.stringMatching(/newer than the report; pass --access-keys/) }]);
+    expect(inventory.keys.filter((k) => k.user === 'etl-bot')).toEqual([]);
+  });
+
+  it('with the export: the user not in the report and the keyless row both get their keys, and nothing is a gap', async () => {
+    const { inventory, gaps } = await offlineRead({ ...files, credentialReport: withoutEtl, accessKeys: keysFile });
+    expect(gaps).toEqual([]);
+    expect(inventory.keys.filter((k) => k.user === 'etl-bot' || k.user === 'bob').map((k) => [k.user, k.id, k.slot])).toEqual([
+      ['bob', 'AKIAXF6PZTYLBOBNEW01', null],
+      ['etl-bot', 'AKIAXF6PZTYLPR4KJT7A', null],
+    ]);
+  });
+
+  it('the CLI exits 3 on the gap and names it on stderr', () => {
+    const r = runCli(['aws', '--credential-report', withoutEtl, '--authorization-details', files.authorizationDetails, '--secrets', files.secrets, '-f', 'json']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).coverage.gaps).toHaveLength(1);
+    expect(r.stderr).toMatch(/access keys of 1 user\(s\) not in the report/);
   });
 });
 

@@ -174,3 +174,102 @@ describe('AWS enumeration (aws-sdk-client-mock)', () => {
     expect(waited).toBeLessThan(1000);
   });
 });
+
+describe('a credential report older than the account (AWS reuses one for up to 4 hours)', () => {
+  const ROOT = '<root_account>,arn:aws:iam::123456789012:root,2019-01-01T00:00:00+00:00,not_supported,N/A,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A';
+  const KEYED = '2024-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2025-01-01T00:00:00+00:00,2026-01-01T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A';
+  const KEYLESS = '2024-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A';
+  // svc-a has a key in the report; svc-b had none when the report was made and has one now.
+  const NEW_B = 'AKIAMOCKNEWKEYB00000';
+
+  function account(o: { generatedAgoMs: number | null; reportUsers?: string[]; users?: string[] }) {
+    const reportUsers = o.reportUsers ?? ['svc-a', 'svc-b'];
+    const users = o.users ?? ['svc-a', 'svc-b'];
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/auditor' });
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({ UserDetailList: users.map((u) => userDetail(u)), IsTruncated: false });
+    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    const csv = [HEADER, ROOT, ...reportUsers.map((u) => `${u},arn:aws:iam::123456789012:user/${u},${u === 'svc-a' ? KEYED : KEYLESS}`)].join('\n');
+    iam.on(GetCredentialReportCommand).resolves({
+      Content: new TextEncoder().encode(csv),
+      ReportFormat: 'text/csv',
+      ...(o.generatedAgoMs === null ? {} : { GeneratedTime: new Date(Date.now() - o.generatedAgoMs) }),
+    });
+    iam.on(ListAccessKeysCommand).callsFake((input: { UserName: string }) => ({
+      AccessKeyMetadata:
+        input.UserName === 'svc-a'
+          ? [{ AccessKeyId: 'AKIAMOCKOLDKEYA00000', Status: 'Active', CreateDate: new Date('2025-01-01T00:00:00Z') }]
+          : [{ AccessKeyId: input.UserName === 'svc-b' ? NEW_B : 'AKIAMOCKNEWKEYC00000', Status: 'Active', CreateDate: new Date(Date.now() - 60_000) }],
+    }));
+    iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: 'svc-b', AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } });
+    sm.on(ListSecretsCommand).resolves({ SecretList: [] });
+  }
+  const listedUsers = () => iam.commandCalls(ListAccessKeysCommand).map((c) => c.args[0].input.UserName).sort();
+  const lastUsedAsked = () => iam.commandCalls(GetAccessKeyLastUsedCommand).map((c) => c.args[0].input.AccessKeyId).sort();
+  const read = (c = clients()) => enumerate(c, { regions: [], allRegions: false, sleep: noSleep });
+
+  it('a 3-hour-old report: the user whose row shows no key is listed too, and the key made since is in the inventory', async () => {
+    account({ generatedAgoMs: 3 * 3600_000 });
+    const { inventory, gaps } = await read();
+    expect(gaps).toEqual([]);
+    expect(listedUsers()).toEqual(['svc-a', 'svc-b']);
+    expect(lastUsedAsked()).toEqual([NEW_B]);
+    expect(inventory.keys.map((k) => [k.user, k.id, k.slot])).toEqual([
+      ['svc-a', 'AKIAMOCKOLDKEYA00000', 1],
+      ['svc-b', NEW_B, null],
+    ]);
+  });
+
+  it('a report generated a minute ago: keyless rows are believed, no ListAccessKeys for them', async () => {
+    account({ generatedAgoMs: 60_000 });
+    const { inventory, gaps } = await read();
+    expect(gaps).toEqual([]);
+    expect(listedUsers()).toEqual(['svc-a']);
+    expect(lastUsedAsked()).toEqual([]);
+    expect(inventory.keys.map((k) => k.id)).toEqual(['AKIAMOCKOLDKEYA00000']);
+  });
+
+  it.each([
+    [4 * 60_000, ['svc-a']],
+    [6 * 60_000, ['svc-a', 'svc-b']],
+  ])('the freshness bound is 5 minutes (report %i ms old lists %j)', async (ago, expected) => {
+    account({ generatedAgoMs: ago });
+    await read();
+    expect(listedUsers()).toEqual(expected);
+  });
+
+  it('a report without GeneratedTime is not known to be fresh: keyless rows are listed', async () => {
+    account({ generatedAgoMs: null });
+    await read();
+    expect(listedUsers()).toEqual(['svc-a', 'svc-b']);
+  });
+
+  it('a user created after a fresh report (in the authorization details, not in the report) is listed', async () => {
+    account({ generatedAgoMs: 60_000, users: ['svc-a', 'svc-b', 'svc-c'] });
+    const { inventory, gaps } = await read();
+    expect(gaps).toEqual([]);
+    expect(listedUsers()).toEqual(['svc-a', 'svc-c']);
+    expect(lastUsedAsked()).toEqual(['AKIAMOCKNEWKEYC00000']);
+    expect(inventory.keys.find((k) => k.user === 'svc-c')).toMatchObject({ id: 'AKIAMOCKNEWKEYC00000', userArn: 'arn:aws:iam::123456789012:user/svc-c', slot: null });
+  });
+
+  it('the age is taken on AWS’s clock: a local clock an hour behind does not make an hour-old report fresh', async () => {
+    account({ generatedAgoMs: 0 });
+    const c = clients();
+    // What the SDK sets from an answer's Date header when AWS's clock is an hour ahead of ours.
+    (c.iam.config as { systemClockOffset: number }).systemClockOffset = 3600_000;
+    await read(c);
+    expect(listedUsers()).toEqual(['svc-a', 'svc-b']);
+  });
+
+  it('no credential report at all: every user in the authorization details is listed, and the report is a gap', async () => {
+    account({ generatedAgoMs: 60_000 });
+    iam.on(GetCredentialReportCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    const { inventory, gaps } = await read();
+    expect(gaps.map((g) => g.scope)).toEqual(['iam:GenerateCredentialReport / GetCredentialReport']);
+    expect(listedUsers()).toEqual(['svc-a', 'svc-b']);
+    expect(inventory.keys.map((k) => [k.id, k.slot])).toEqual([
+      ['AKIAMOCKOLDKEYA00000', null],
+      [NEW_B, null],
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { AccountClient } from '@aws-sdk/client-account';
-import { GenerateCredentialReportCommand, GetAccountAuthorizationDetailsCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GenerateCredentialReportCommand, GetAccountAuthorizationDetailsCommand, GetCredentialReportCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -64,6 +64,8 @@ beforeEach(() => {
     const root = `<root_account>,arn:aws:iam::${account}:root,2019-01-01T00:00:00+00:00,not_supported,N/A,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`;
     return { Content: new TextEncoder().encode(`${HEADER}\n${root}`) };
   });
+  // Each account's one user is not in its report (only root is): its keys are listed.
+  iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [] });
   sm.on(ListSecretsCommand).resolves({ SecretList: [] });
 });
 

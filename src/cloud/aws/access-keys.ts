@@ -100,8 +100,11 @@ export function assembleKeys(row: CredentialReportRow, user: IamUser | undefined
     });
   }
   // Keys the report does not know yet (it can be up to 4 hours old).
-  for (const l of unmatched) {
-    keys.push({ id: l.id, user: row.user, userArn, status: l.status, created: l.created, lastUsed: null, lastUsedService: null, lastUsedRegion: null, slot: null });
-  }
+  keys.push(...unreportedKeys(row.user, userArn, [...unmatched]));
   return keys;
+}
+
+/** Listed keys no report slot accounts for (the user or the key is newer than the report): slot null, last use unknown. */
+export function unreportedKeys(user: string, userArn: string, listed: ListedKey[]): AccessKey[] {
+  return listed.map((l) => ({ id: l.id, user, userArn, status: l.status, created: l.created, lastUsed: null, lastUsedService: null, lastUsedRegion: null, slot: null }));
 }

@@ -8,7 +8,7 @@ import { GetResourcePolicyCommand, ListSecretsCommand, type SecretListEntry } fr
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { ProviderError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
-import { assembleKeys, keyLastUsed, listKeys } from './access-keys.js';
+import { assembleKeys, keyLastUsed, listKeys, unreportedKeys } from './access-keys.js';
 import { parseAuthorizationDetails, type AuthorizationDetails } from './authorization-details.js';
 import { isRegion, type AwsClients } from './clients.js';
 import { parseCredentialReport } from './credential-report.js';
@@ -57,7 +57,8 @@ export interface Enumeration {
 
 /**
  * Bulk calls first (authorization details, credential report), then only what they lack, per
- * user (ListAccessKeys) or per key (GetAccessKeyLastUsed, when the report cannot place a key).
+ * user (ListAccessKeys, when the report cannot rule out keys: needsListing) or per key
+ * (GetAccessKeyLastUsed, when the report cannot place a key).
  * A failure on one call becomes a coverage gap; the rest is still read.
  */
 export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Promise<Enumeration> {
@@ -104,24 +105,33 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
   }
 
   let report: CredentialReportRow[] = [];
+  let generated: number | null = null;
   try {
-    report = await credentialReport(clients, sleep, opts.reportTimeoutMs ?? 120_000);
+    ({ rows: report, generated } = await credentialReport(clients, sleep, opts.reportTimeoutMs ?? 120_000));
   } catch (err) {
     gap(err instanceof ProviderError || err instanceof FormatError ? 'iam:GetCredentialReport' : 'iam:GenerateCredentialReport / GetCredentialReport', err);
   }
 
-  // ListAccessKeys only for users whose report row shows a key slot in use.
+  // ListAccessKeys for every user whose keys the report cannot vouch for (see needsListing).
   const keys: AccessKey[] = [];
-  const withKeys = report.filter((r) => r.user !== '<root_account>' && r.keys.some((k) => k.active || k.lastRotated));
-  const listed = await pool(withKeys, limit, async (row) => {
+  const fresh = generated !== null && awsNow(clients) - generated <= REPORT_FRESH_MS;
+  const rows = new Map(report.filter((r) => r.user !== '<root_account>').map((r) => [r.user, r]));
+  const userOf = new Map(details.users.map((u) => [u.name, u]));
+  const names = [...new Set([...rows.keys(), ...userOf.keys()])].filter((n) => needsListing(rows.get(n), fresh));
+  const listed = await pool(names, limit, async (name) => {
     try {
-      return await listKeys(clients, row.user);
+      return await listKeys(clients, name);
     } catch (err) {
-      gap(`iam:ListAccessKeys ${row.user}`, err);
+      gap(`iam:ListAccessKeys ${name}`, err);
       return null;
     }
   });
-  withKeys.forEach((row, i) => keys.push(...assembleKeys(row, details.users.find((u) => u.name === row.user), listed[i] ?? null)));
+  names.forEach((name, i) => {
+    const row = rows.get(name);
+    const user = userOf.get(name);
+    if (row) keys.push(...assembleKeys(row, user, listed[i] ?? null));
+    else if (user) keys.push(...unreportedKeys(user.name, user.arn, listed[i] ?? []));
+  });
   for (const root of report.filter((r) => r.user === '<root_account>')) keys.push(...assembleKeys(root, undefined, null));
 
   // Keys the report could not place (newer than the report): ask for their last use directly.
@@ -144,7 +154,37 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
   return { inventory: { account, caller, ...details, report, keys, secrets }, gaps };
 }
 
-async function credentialReport(clients: AwsClients, sleep: (ms: number) => Promise<void>, timeoutMs: number): Promise<CredentialReportRow[]> {
+/**
+ * How old a credential report may be while its rows with no access key are still believed. AWS
+ * hands back a report up to 4 hours old instead of generating one, and a key created since (maybe
+ * the one that just leaked) is in no row. The bound is the window in which such a key can still be
+ * missed, so it is short; yet a report this run's GenerateCredentialReport just produced (seconds
+ * old, a minute or two on a large account) counts as fresh, so keyless users then cost no call.
+ * Older, or with no GeneratedTime, every keyless user gets a ListAccessKeys. A key created while
+ * the run is going is a race no bound closes.
+ */
+export const REPORT_FRESH_MS = 5 * 60_000;
+
+/**
+ * Does this user's key list have to be asked for? A user the report does not know (created after
+ * it, or the report failed): yes. Key slots in use: yes, for the key ids. No keys in the row:
+ * only when the report is not fresh, or says nothing about when it was generated.
+ */
+export function needsListing(row: CredentialReportRow | undefined, fresh: boolean): boolean {
+  return !row || row.keys.some((k) => k.active || k.lastRotated) || !fresh;
+}
+
+/**
+ * AWS's clock, as near as the run knows it: GeneratedTime is AWS's, and a local clock that runs
+ * behind would make an old report look fresh. The SDK keeps systemClockOffset from the Date
+ * header of each answer (for signing); without one it is 0, and this is the local clock.
+ */
+function awsNow(clients: AwsClients): number {
+  const offset = (clients.iam.config as { systemClockOffset?: unknown }).systemClockOffset;
+  return Date.now() + (typeof offset === 'number' && Number.isFinite(offset) ? offset : 0);
+}
+
+async function credentialReport(clients: AwsClients, sleep: (ms: number) => Promise<void>, timeoutMs: number): Promise<{ rows: CredentialReportRow[]; generated: number | null }> {
   let waited = 0;
   let delay = 500;
   // Generate is cheap when a fresh report exists (AWS reuses one for up to 4 hours).
@@ -153,7 +193,8 @@ async function credentialReport(clients: AwsClients, sleep: (ms: number) => Prom
     try {
       const res = await clients.iam.send(new GetCredentialReportCommand({}));
       const content = res.Content instanceof Uint8Array ? Buffer.from(res.Content).toString('utf8') : String(res.Content ?? '');
-      return parseCredentialReport(content);
+      const generated = res.GeneratedTime ? new Date(res.GeneratedTime).getTime() : NaN;
+      return { rows: parseCredentialReport(content), generated: Number.isNaN(generated) ? null : generated };
     } catch (err) {
       const name = (err as { name?: string }).name ?? '';
       if (!/ReportInProgress|ReportNotPresent|CredentialReportNotReady|CredentialReportNotPresent/i.test(name)) throw err;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
-import { assembleKeys, type ListedKey } from './access-keys.js';
+import { assembleKeys, unreportedKeys, type ListedKey } from './access-keys.js';
 import { parseAuthorizationDetails } from './authorization-details.js';
 import { credentialReportText, parseCredentialReport } from './credential-report.js';
 import { checkAccessKeys, checkAuthorizationDetails, checkSecretList, EXPORTS } from './exports.js';
@@ -69,9 +69,23 @@ export async function offlineRead(files: OfflineFiles): Promise<{ inventory: Aws
     listed = new Map();
     for (const k of keys) listed.set(k.user, [...(listed.get(k.user) ?? []), { id: k.id, status: k.status, created: k.created }]);
   }
+  const listedFor = (user: string) => (user === '<root_account>' ? null : (listed?.get(user) ?? (listed ? [] : null)));
+  // A row with no key slot in use still takes the keys the list-access-keys export gives it: the
+  // report may be older than a key, as in a live read.
   const keys = report
-    .filter((r) => r.keys.some((k) => k.active || k.lastRotated))
-    .flatMap((r) => assembleKeys(r, details.users.find((u) => u.name === r.user), r.user === '<root_account>' ? null : (listed?.get(r.user) ?? (listed ? [] : null))));
+    .filter((r) => r.keys.some((k) => k.active || k.lastRotated) || (listedFor(r.user)?.length ?? 0) > 0)
+    .flatMap((r) => assembleKeys(r, details.users.find((u) => u.name === r.user), listedFor(r.user)));
+  // A user the report does not know was created after it: the list-access-keys export, if given,
+  // says what keys it has; without it they are unknown, which is a gap, not "no keys".
+  const rowless = details.users.filter((u) => !report.some((r) => r.user === u.name));
+  if (listed) for (const u of rowless) keys.push(...unreportedKeys(u.name, u.arn, listed.get(u.name) ?? []));
+  else if (rowless.length) {
+    const names = rowless.slice(0, 5).map((u) => u.name).join(', ') + (rowless.length > 5 ? ` and ${rowless.length - 5} more` : '');
+    gaps.push({
+      scope: `${files.credentialReport}: access keys of ${rowless.length} user(s) not in the report (${names})`,
+      reason: `the users are newer than the report; pass ${EXPORTS.accessKeys.flag} (${EXPORTS.accessKeys.command}) or export the report again`,
+    });
+  }
   let secrets: SecretRecord[] = [];
   if (files.secrets) {
     const file = files.secrets;
