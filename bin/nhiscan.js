@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Thin shim: all logic lives in the compiled CLI so `npx nhiscan` and `node bin/nhiscan.js` behave the same.
-import { main, settled } from '../dist/cli/main.js';
+import { main, settled } from '../dist/bundle/main.js';
 
 // If the run ends without main() settling, that is a failure, never a clean exit.
 process.exitCode = 3;

@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join } from 'node:path';
 import { OutputError, UsageError } from './errors.js';
+import { PACKAGE_ROOT } from './package-root.js';
 import { escapeControl } from './report/escape.js';
 import { gitOutput, pathLine } from './sources/git/exec.js';
 import { requireRepo } from './sources/git/repo.js';
@@ -121,7 +121,7 @@ export async function installPreCommitHook(repo: string, force: boolean): Promis
   }
   // Someone else's hook is saved before anything is written: `hook uninstall` puts it back.
   const backup = foreign ? await backUp(path, hooksDir, isLink) : undefined;
-  const bin = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'nhiscan.js');
+  const bin = join(PACKAGE_ROOT, 'bin', 'nhiscan.js');
   // Written beside the hook and renamed over it: rename replaces a link itself, never its target,
   // and a failed write leaves the old hook whole.
   const temp = join(hooksDir, `.pre-commit.nhiscan-${process.pid}`);

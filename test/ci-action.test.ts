@@ -135,7 +135,7 @@ describe('action.yml', () => {
     const first = runStep(install(), ws);
     expect(first.stderr + first.stdout).not.toMatch(/npm error/);
     expect(first.code, first.stderr).toBe(0);
-    expect(existsSync(join(actionPath, 'dist', 'cli', 'main.js'))).toBe(true);
+    expect(existsSync(join(actionPath, 'dist', 'bundle', 'main.js'))).toBe(true);
     expect(existsSync(join(actionPath, 'dist', 'detect', 'kernel', 'prefilter.wasm'))).toBe(true);
     const again = runStep(install(), ws);
     expect(again.code).toBe(0);
@@ -145,7 +145,7 @@ describe('action.yml', () => {
   describe('the scan step (after install)', () => {
     beforeAll(() => {
       // Normally done by the install test above; again here when this block runs alone.
-      if (!existsSync(join(actionPath, 'dist', 'cli', 'main.js'))) expect(runStep(install(), mkdtempSync(join(work, 'ws-'))).code).toBe(0);
+      if (!existsSync(join(actionPath, 'dist', 'bundle', 'main.js'))) expect(runStep(install(), mkdtempSync(join(work, 'ws-'))).code).toBe(0);
     }, 300_000);
 
     it('a leak in history: exit 1, SARIF with the leak\'s file and line, a markdown summary, the secret nowhere', () => {

@@ -47,12 +47,13 @@ describe('npm pack', () => {
     expect(existsSync(join(checkout, 'dist', 'detect', 'kernel', 'prefilter.wasm'))).toBe(true);
   });
 
-  it('holds the built CLI, its WebAssembly kernel and the demo fixtures, and no sources, tests, maps or test corpora', () => {
+  it('holds the bundled CLI, its WebAssembly kernel and the demo fixtures, and no sources, tests, maps, test corpora or tsc output', () => {
     const files = execFileSync('tar', ['tzf', join(work, TARBALL)], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'README.md', 'bin/nhiscan.js', 'dist/cli/main.js', 'dist/detect/kernel/prefilter.wasm', 'fixtures/demo/history.json', 'fixtures/aws/credential-report.csv']) {
+    for (const f of ['package.json', 'README.md', 'bin/nhiscan.js', 'dist/bundle/main.js', 'dist/bundle/worker.js', 'dist/detect/kernel/prefilter.wasm', 'fixtures/demo/history.json', 'fixtures/aws/credential-report.csv']) {
       expect(files, f).toContain(f);
     }
-    const stray = files.filter((f) => /^(?:src|test|bench|scripts|node_modules|\.ci|fixtures\/config-leaks)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
+    // tsc's per-module dist/ is for the tests and scripts of a checkout; the bundle is what runs.
+    const stray = files.filter((f) => /^(?:src|test|bench|scripts|node_modules|\.ci|fixtures\/config-leaks|dist\/(?!bundle\/|detect\/kernel\/prefilter\.wasm$))/.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
     expect(stray).toEqual([]);
   });
 });
@@ -74,7 +75,7 @@ describe('npm install -g of the tarball', () => {
 
   it('installs runtime dependencies only (no TypeScript, no AssemblyScript, no test tools)', () => {
     const installed = join(prefix, 'lib', 'node_modules', pkg.name);
-    expect(existsSync(join(installed, 'dist', 'cli', 'main.js'))).toBe(true);
+    expect(existsSync(join(installed, 'dist', 'bundle', 'main.js'))).toBe(true);
     for (const dev of ['typescript', 'assemblyscript', 'vitest']) expect(existsSync(join(installed, 'node_modules', dev)), dev).toBe(false);
   });
 

@@ -1,8 +1,12 @@
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { NhiscanError } from '../errors.js';
 import { escapeControl } from '../report/escape.js';
 import { safeMessage } from '../safe-message.js';
 import { VERSION } from '../version.js';
+
+// commander loads with the first program built, not with this module: `--version` (answered in
+// main() before any) pays neither for it nor for the child_process and stream modules it requires.
+const commander = () => import('commander');
 
 type Factory = (setExit: (code: number) => void) => Command;
 
@@ -161,6 +165,7 @@ interface Where {
 
 /** The program with the named commands (all of them when `only` is not one). */
 export async function buildProgram(setExit: (code: number) => void, errors: string[] = [], only?: string, where: Where = {}): Promise<Command> {
+  const { Command } = await commander();
   const program = new Command('nhiscan')
     .description('find exposed and over-aged machine credentials, and help contain them')
     .version(VERSION, '-V, --version')
@@ -267,7 +272,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) {
+    if (err instanceof (await commander()).CommanderError) {
       // --help and --version arrive here too, with exit code 0; `nhiscan hook help` with the code
       // commander read from process.exitCode, which bin/ set to 3 until main() settles.
       if (err.exitCode === 0) return 0;

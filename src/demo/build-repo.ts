@@ -1,8 +1,8 @@
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 interface Author {
   name: string;
@@ -29,7 +29,7 @@ export interface History {
   steps: Step[];
 }
 
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
+export const FIXTURES = join(PACKAGE_ROOT, 'fixtures');
 
 async function applyFiles(dir: string, git: SimpleGit, step: CommitStep): Promise<void> {
   for (const [path, lines] of Object.entries(step.write ?? {})) {

@@ -2,6 +2,8 @@
 // and lays the automaton's tables out in its memory. One instance per prefilter: each worker
 // thread and each matcher has its own memory, so nothing is shared between threads.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 export interface KernelTables {
   classes: Uint8Array;
@@ -50,11 +52,8 @@ interface Exports {
   runs(data: number, n: number, minRun: number, out: number, maxRun: number): number;
 }
 
-// Beside the compiled JS in dist/, and from the sources (tests run src/ through vitest) in dist/.
-const CANDIDATES = [
-  new URL('./kernel/prefilter.wasm', import.meta.url),
-  new URL('../../dist/detect/kernel/prefilter.wasm', import.meta.url),
-];
+// Where `npm run build` writes it; the sources (tests), tsc's output and the bundle all read that one.
+const KERNEL_FILE = join(PACKAGE_ROOT, 'dist', 'detect', 'kernel', 'prefilter.wasm');
 
 let compiled: Module | null | undefined;
 
@@ -62,13 +61,10 @@ let compiled: Module | null | undefined;
 function kernelModule(): Module | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
-  for (const url of CANDIDATES) {
-    try {
-      compiled = new WebAssembly.Module(readFileSync(url));
-      break;
-    } catch {
-      // not here, or not loadable: try the next place, then fall back to the JS kernel
-    }
+  try {
+    compiled = new WebAssembly.Module(readFileSync(KERNEL_FILE));
+  } catch {
+    // absent or not loadable: the JS kernel does the same work
   }
   return compiled;
 }

@@ -177,49 +177,52 @@ export class KeywordPrefilter {
     }
     const width = (this.width = next);
 
-    // Trie, straight into the dense table (-1: no edge yet). Typed arrays, not Maps: building the
-    // automaton is on every command's start-up path (`scan --staged` in a hook).
+    // The trie: `trie` is a dense lookup (-1: no edge), `kids` each state's edges as (class, state)
+    // pairs. Typed arrays, not Maps: building the automaton is on every command's start-up path
+    // (`scan --staged` in a hook), so nothing below loops over every (state, byte class) pair in JS.
     let bound = 1;
     for (const kw of keywordIds.keys()) bound += kw.length;
-    const delta = new Int32Array(bound * width).fill(-1);
+    const trie = new Int32Array(bound * width).fill(-1);
     const own: number[][] = [[]];
+    const kids: number[][] = [[]];
     for (const [kw, id] of keywordIds) {
       let s = 0;
       for (let k = 0; k < kw.length; k++) {
-        const at = s * width + this.classes[kw.charCodeAt(k) & 0xff]!;
-        if (delta[at] === -1) {
-          delta[at] = own.length;
+        const c = this.classes[kw.charCodeAt(k) & 0xff]!;
+        if (trie[s * width + c] === -1) {
+          trie[s * width + c] = own.length;
+          kids[s]!.push(c, own.length);
           own.push([]);
+          kids.push([]);
         }
-        s = delta[at]!;
+        s = trie[s * width + c]!;
       }
       own[s]!.push(id);
     }
 
-    // Breadth-first failure links, folded into the table. A state's own keyword is longer than any
-    // reached through its failure link, so the two output lists never share an id.
+    // Breadth-first failure links over the trie. A state's own keyword is longer than any reached
+    // through its failure link, so the two output lists never share an id.
     const states = own.length;
     const outputs = own;
     const fail = new Int32Array(states);
     const queue = new Int32Array(states);
     let tail = 0;
-    for (let c = 0; c < width; c++) {
-      const t = delta[c]!;
-      if (t === -1) delta[c] = 0;
-      else queue[tail++] = t;
-    }
+    for (let i = 1; i < kids[0]!.length; i += 2) queue[tail++] = kids[0]![i]!;
     for (let qi = 0; qi < tail; qi++) {
       const s = queue[qi]!;
       const f = fail[s]!;
       if (outputs[f]!.length) outputs[s] = outputs[s]!.concat(outputs[f]!);
-      for (let c = 0; c < width; c++) {
-        const t = delta[s * width + c]!;
-        if (t !== -1) {
-          fail[t] = delta[f * width + c]!;
-          queue[tail++] = t;
-        } else {
-          delta[s * width + c] = delta[f * width + c]!;
+      const edges = kids[s]!;
+      for (let i = 0; i < edges.length; i += 2) {
+        const c = edges[i]!;
+        let g = f;
+        let to = trie[g * width + c]!;
+        while (to === -1 && g !== 0) {
+          g = fail[g]!;
+          to = trie[g * width + c]!;
         }
+        fail[edges[i + 1]!] = to === -1 ? 0 : to;
+        queue[tail++] = edges[i + 1]!;
       }
     }
 
@@ -231,12 +234,21 @@ export class KeywordPrefilter {
     [...plain, ...terminal].forEach((st, i) => (newId[st] = i));
     this.firstTerminal = plain.length * width;
     this.outputs = new Array<number[]>(states);
-    this.step = new Int32Array(states * width);
-    for (let st = 0; st < states; st++) {
-      const to = newId[st]!;
-      this.outputs[to] = outputs[st]!;
-      for (let c = 0; c < width; c++) this.step[to * width + c] = newId[delta[st * width + c]!]! * width;
+    for (let st = 0; st < states; st++) this.outputs[newId[st]!] = outputs[st]!;
+
+    // The full table, in the new numbering: a state's row is its failure state's row (one native
+    // copy; that row is done, being shallower) with the state's own edges written over it.
+    const step = new Int32Array(states * width);
+    for (let i = 0; i < kids[0]!.length; i += 2) step[kids[0]![i]!] = newId[kids[0]![i + 1]!]! * width;
+    for (let qi = 0; qi < tail; qi++) {
+      const s = queue[qi]!;
+      const at = newId[s]! * width;
+      const from = newId[fail[s]!]! * width;
+      step.copyWithin(at, from, from + width);
+      const edges = kids[s]!;
+      for (let i = 0; i < edges.length; i += 2) step[at + edges[i]!] = newId[edges[i + 1]!]! * width;
     }
+    this.step = step;
     this.deadIn = new Int32Array(states);
 
     this.kernel = opts.kernel === 'js' ? null : newWasmKernel(this.tables());
