@@ -182,12 +182,12 @@ describe('a credential report older than the account (AWS reuses one for up to 4
   // svc-a has a key in the report; svc-b had none when the report was made and has one now.
   const NEW_B = 'AKIAMOCKNEWKEYB00000';
 
-  function account(o: { generatedAgoMs: number | null; reportUsers?: string[]; users?: string[] }) {
+  function account(o: { generatedAgoMs: number | null; reportUsers?: string[]; users?: string[]; state?: 'STARTED' | 'COMPLETE' }) {
     const reportUsers = o.reportUsers ?? ['svc-a', 'svc-b'];
     const users = o.users ?? ['svc-a', 'svc-b'];
     sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/auditor' });
     iam.on(GetAccountAuthorizationDetailsCommand).resolves({ UserDetailList: users.map((u) => userDetail(u)), IsTruncated: false });
-    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    iam.on(GenerateCredentialReportCommand).resolves({ State: o.state ?? 'COMPLETE' });
     const csv = [HEADER, ROOT, ...reportUsers.map((u) => `${u},arn:aws:iam::123456789012:user/${u},${u === 'svc-a' ? KEYED : KEYLESS}`)].join('\n');
     iam.on(GetCredentialReportCommand).resolves({
       Content: new TextEncoder().encode(csv),
@@ -235,6 +235,18 @@ describe('a credential report older than the account (AWS reuses one for up to 4
     account({ generatedAgoMs: ago });
     await read();
     expect(listedUsers()).toEqual(expected);
+  });
+
+  it('a report AWS generated for this run (State STARTED) is fresh whatever its GeneratedTime says', async () => {
+    // moto answers a fixed 2015 GeneratedTime for the report it has just built.
+    account({ generatedAgoMs: 10 * 365 * 86_400_000, state: 'STARTED' });
+    await read();
+    expect(listedUsers()).toEqual(['svc-a']);
+    account({ generatedAgoMs: null, state: 'STARTED', users: ['svc-a', 'svc-b', 'svc-c'] });
+    iam.resetHistory();
+    await read();
+    // A user the report does not list is still listed.
+    expect(listedUsers()).toEqual(['svc-a', 'svc-c']);
   });
 
   it('a report without GeneratedTime is not known to be fresh: keyless rows are listed', async () => {

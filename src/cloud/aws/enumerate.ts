@@ -106,15 +106,16 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
 
   let report: CredentialReportRow[] = [];
   let generated: number | null = null;
+  let started = false;
   try {
-    ({ rows: report, generated } = await credentialReport(clients, sleep, opts.reportTimeoutMs ?? 120_000));
+    ({ rows: report, generated, started } = await credentialReport(clients, sleep, opts.reportTimeoutMs ?? 120_000));
   } catch (err) {
     gap(err instanceof ProviderError || err instanceof FormatError ? 'iam:GetCredentialReport' : 'iam:GenerateCredentialReport / GetCredentialReport', err);
   }
 
   // ListAccessKeys for every user whose keys the report cannot vouch for (see needsListing).
   const keys: AccessKey[] = [];
-  const fresh = generated !== null && awsNow(clients) - generated <= REPORT_FRESH_MS;
+  const fresh = started || (generated !== null && awsNow(clients) - generated <= REPORT_FRESH_MS);
   const rows = new Map(report.filter((r) => r.user !== '<root_account>').map((r) => [r.user, r]));
   const userOf = new Map(details.users.map((u) => [u.name, u]));
   const names = [...new Set([...rows.keys(), ...userOf.keys()])].filter((n) => needsListing(rows.get(n), fresh));
@@ -160,7 +161,8 @@ export async function enumerate(clients: AwsClients, opts: EnumerateOptions): Pr
  * the one that just leaked) is in no row. The bound is the window in which such a key can still be
  * missed, so it is short; yet a report this run's GenerateCredentialReport just produced (seconds
  * old, a minute or two on a large account) counts as fresh, so keyless users then cost no call.
- * Older, or with no GeneratedTime, every keyless user gets a ListAccessKeys. A key created while
+ * A report AWS generated for this run (State STARTED) is fresh by construction. Older, or with no
+ * GeneratedTime, every keyless user gets a ListAccessKeys. A key created while
  * the run is going is a race no bound closes.
  */
 export const REPORT_FRESH_MS = 5 * 60_000;
@@ -184,17 +186,20 @@ function awsNow(clients: AwsClients): number {
   return Date.now() + (typeof offset === 'number' && Number.isFinite(offset) ? offset : 0);
 }
 
-async function credentialReport(clients: AwsClients, sleep: (ms: number) => Promise<void>, timeoutMs: number): Promise<{ rows: CredentialReportRow[]; generated: number | null }> {
+async function credentialReport(clients: AwsClients, sleep: (ms: number) => Promise<void>, timeoutMs: number): Promise<{ rows: CredentialReportRow[]; generated: number | null; started: boolean }> {
   let waited = 0;
   let delay = 500;
-  // Generate is cheap when a fresh report exists (AWS reuses one for up to 4 hours).
-  await clients.iam.send(new GenerateCredentialReportCommand({}));
+  // Generate is cheap when a fresh report exists (AWS reuses one for up to 4 hours). STARTED says
+  // AWS is making a new one for this run (GetCredentialReport answers "not ready" until it is
+  // done), so what comes back is fresh whatever its GeneratedTime says (moto, for one, answers a
+  // fixed 2015 date). COMPLETE says an older report is reused: then GeneratedTime decides.
+  const started = (await clients.iam.send(new GenerateCredentialReportCommand({}))).State === 'STARTED';
   for (;;) {
     try {
       const res = await clients.iam.send(new GetCredentialReportCommand({}));
       const content = res.Content instanceof Uint8Array ? Buffer.from(res.Content).toString('utf8') : String(res.Content ?? '');
       const generated = res.GeneratedTime ? new Date(res.GeneratedTime).getTime() : NaN;
-      return { rows: parseCredentialReport(content), generated: Number.isNaN(generated) ? null : generated };
+      return { rows: parseCredentialReport(content), generated: Number.isNaN(generated) ? null : generated, started };
     } catch (err) {
       const name = (err as { name?: string }).name ?? '';
       if (!/ReportInProgress|ReportNotPresent|CredentialReportNotReady|CredentialReportNotPresent/i.test(name)) throw err;
