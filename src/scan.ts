@@ -17,7 +17,7 @@ import { compareFindings, summarize, type CoverageGap, type Finding, type Report
 import { applyBaseline, BASELINE_FILE, type Baseline } from './baseline.js';
 import { DirectorySource, FileSource } from './sources/directory.js';
 import { HistorySource } from './sources/git/history.js';
-import { blobsInHead, introductionsOf } from './sources/git/provenance.js';
+import { blobsInHead, earlyIntroductions, introductionsOf } from './sources/git/provenance.js';
 import { RangeSource } from './sources/git/range.js';
 import { detectRepo, gitFailure, requireRepo, shallowCommits, stashCommits, UNSHALLOW_HINT, unreachableCommits } from './sources/git/repo.js';
 import { StagedSource } from './sources/git/staged.js';
@@ -245,6 +245,13 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   const failures: CoverageGap[] = [];
   const fileMatcher = new FileMatcher(activeFileRules(config));
   const workers = source instanceof HistorySource && !opts.allObjects ? await workerCount(source.repo, opts.workers) : 1;
+  // With one worker a core is left to git: the provenance walk's git log runs there beside the
+  // scan (its output kept, parsed after). With more, every core is busy scanning: it runs after.
+  let early: ReturnType<typeof earlyIntroductions> | null = null;
+  if (source instanceof HistorySource && !opts.allObjects && workers === 1) {
+    const history = source;
+    history.afterWalks = () => (early = earlyIntroductions(history.repo, ['--all', ...history.stashes]));
+  }
   let hits: BlobHits[];
   let stats: ScanStats;
   const poolGaps: CoverageGap[] = [];
@@ -282,11 +289,17 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
       provenance.introductions = source.introductions;
       stats.commits = source.commits;
     } else {
-      const revArgs = ['--all'];
-      if (source instanceof HistorySource && !opts.allObjects) revArgs.push(...source.stashes);
-      else revArgs.push(...(await orGap(() => stashCommits(plan.repo), [], 'git stash reflog', gaps)));
-      if (opts.allObjects) revArgs.push(...(await orGap(() => unreachableCommits(plan.repo), [], 'git fsck (unreachable commits)', gaps)));
-      provenance.introductions = await introductionsOf(plan.repo, revArgs, wanted, gaps);
+      // `early` is assigned in a callback, which TypeScript's flow analysis does not see.
+      const started = early as ReturnType<typeof earlyIntroductions> | null;
+      if (started) {
+        provenance.introductions = await started.finish(wanted, gaps);
+      } else {
+        const revArgs = ['--all'];
+        if (source instanceof HistorySource && !opts.allObjects) revArgs.push(...source.stashes);
+        else revArgs.push(...(await orGap(() => stashCommits(plan.repo), [], 'git stash reflog', gaps)));
+        if (opts.allObjects) revArgs.push(...(await orGap(() => unreachableCommits(plan.repo), [], 'git fsck (unreachable commits)', gaps)));
+        provenance.introductions = await introductionsOf(plan.repo, revArgs, wanted, gaps);
+      }
     }
     // Unknown (null on findings) rather than a guessed "not in HEAD" when HEAD cannot be read.
     const inHead = await orGap(() => blobsInHead(plan.repo, wanted), null, 'git ls-tree HEAD', gaps);

@@ -62,6 +62,12 @@ export class HistorySource implements Source {
   readonly gaps: CoverageGap[] = [];
   /** Stash reflog commits walked, so provenance walks the same set without asking git again. */
   stashes: string[] = [];
+  /**
+   * Called once both walks have exited (the stashes are known by then) while blobs are still being
+   * scanned, so the provenance walk can start beside the scan instead of after it, and never beside
+   * the other walks (each holds the whole object set in memory).
+   */
+  afterWalks: (() => void) | null = null;
 
   constructor(
     readonly repo: string,
@@ -105,6 +111,7 @@ export class HistorySource implements Source {
       revList.once('close', () => resolve());
       revList.once('error', () => resolve());
     }).then(() => this.missingTrees(walk));
+    void trees.finally(() => this.afterWalks?.());
     return { missing: [], trees, revList };
   }
 
