@@ -94,14 +94,26 @@ export function activeRules(config: Config, rules: Rule[] = builtinRules): Rule[
  */
 const AUTO_MIN_PACKED_KIB = 64 * 1024;
 
-async function workerCount(repo: string, asked: ScanOptions['workers']): Promise<number> {
-  if (typeof asked === 'number') return asked;
-  if (!asked || asked.auto < 2) return 1;
+/** Packed and loose object KiB, or null when git cannot say. */
+async function historyKiB(repo: string): Promise<number | null> {
   const r = await gitRun(repo, ['count-objects', '-v']);
-  // Size unknown (the command failed): one thread is always correct, just slower.
-  if (r.code !== 0) return 1;
+  if (r.code !== 0) return null;
   const kib = (key: string) => Number(new RegExp(`^${key}: (\\d+)$`, 'm').exec(r.stdout)?.[1] ?? 0);
-  return kib('size-pack') + kib('size') >= AUTO_MIN_PACKED_KIB ? asked.auto : 1;
+  return kib('size-pack') + kib('size');
+}
+
+/**
+ * Threads for a full-history scan, and whether the history is small (under AUTO_MIN_PACKED_KIB):
+ * only a small one's provenance walk runs beside the scan, since it keeps all of git log's output
+ * (25 MB on curl) until the scan is done.
+ */
+async function workerCount(repo: string, asked: ScanOptions['workers']): Promise<{ workers: number; small: boolean }> {
+  const kib = await historyKiB(repo);
+  // Size unknown (the command failed): one thread is always correct, just slower.
+  const small = kib !== null && kib < AUTO_MIN_PACKED_KIB;
+  if (typeof asked === 'number') return { workers: asked, small };
+  if (!asked || asked.auto < 2 || kib === null) return { workers: 1, small };
+  return { workers: small ? 1 : asked.auto, small };
 }
 
 /** Object lines per batch dealt to a scan worker. */
@@ -244,11 +256,12 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   // A git failure part-way keeps what was scanned so far and becomes a gap; anything else is a bug.
   const failures: CoverageGap[] = [];
   const fileMatcher = new FileMatcher(activeFileRules(config));
-  const workers = source instanceof HistorySource && !opts.allObjects ? await workerCount(source.repo, opts.workers) : 1;
-  // With one worker a core is left to git: the provenance walk's git log runs there beside the
-  // scan (its output kept, parsed after). With more, every core is busy scanning: it runs after.
+  const { workers, small } = source instanceof HistorySource && !opts.allObjects ? await workerCount(source.repo, opts.workers) : { workers: 1, small: false };
+  // With one worker on a small history a core is left to git: the provenance walk's git log runs
+  // there beside the scan (its output kept, parsed after). With more workers every core is busy
+  // scanning, and a large history's log output is too much to keep: then it runs after the scan.
   let early: ReturnType<typeof earlyIntroductions> | null = null;
-  if (source instanceof HistorySource && !opts.allObjects && workers === 1) {
+  if (source instanceof HistorySource && !opts.allObjects && workers === 1 && small) {
     const history = source;
     history.afterWalks = () => (early = earlyIntroductions(history.repo, ['--all', ...history.stashes]));
   }
