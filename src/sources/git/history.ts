@@ -111,7 +111,8 @@ export class HistorySource implements Source {
       revList.once('close', () => resolve());
       revList.once('error', () => resolve());
     }).then(() => this.missingTrees(walk));
-    void trees.finally(() => this.afterWalks?.());
+    const walked = () => this.afterWalks?.();
+    trees.then(walked, walked);
     return { missing: [], trees, revList };
   }
 
