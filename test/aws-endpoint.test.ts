@@ -95,7 +95,7 @@ describe('revoke, rotate and log against an AWS-compatible endpoint', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/Plan: revoke AKIATESTKEY000000001/);
     expect(refused.stderr).toMatch(/refusing to change anything without confirmation/);
-    const dry = await run(['revoke', 'access-key', 'AKIATESTKEY000000001', '--user', 'svc-a', '--endpoint-url', url, '--dry-run', '--audit-log', '/tmp/nhiscan-endpoint-dry.jsonl'], ENV);
+    const dry = await run(['revoke', 'access-key', 'AKIATESTKEY000000001', '--user', 'svc-a', '--endpoint-url', url, '--dry-run', '--audit-log', join(tmpdir(), 'nhiscan-endpoint-dry.jsonl')], ENV);
     expect(dry.code).toBe(0);
     expect(dry.stderr).toMatch(/Dry run: no changes made/);
     expect(mutations().length).toBe(before);
