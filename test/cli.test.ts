@@ -96,6 +96,23 @@ describe('exit codes', () => {
     }
   });
 
+  it('--debug says what share of the scanned bytes reached the regexes', () => {
+    const r = new TempRepo();
+    try {
+      // 40 KiB of code with no keyword at all, and one short file that names a token.
+      r.commit('code', { 'src/big.c': 'int f(int x) { return x + 1; }\n'.repeat(1300), 'ci.env': `GITHUB_TOKEN=${token}\n` });
+      const run = runCli(['scan', r.dir, '-f', 'json', '--debug']);
+      expect(run.code).toBe(1);
+      const share = Number(/regexShare=([\d.]+)%/.exec(run.stderr)?.[1]);
+      expect(share).toBeGreaterThan(0);
+      expect(share).toBeLessThan(5);
+      const stats = JSON.parse(run.stdout).summary.scan;
+      expect(share).toBeCloseTo((100 * stats.regexChars) / stats.bytes, 1);
+    } finally {
+      r.cleanup();
+    }
+  });
+
   it('--debug adds a stack trace to unexpected errors only when asked', () => {
     const r = runCli(['scan', '--staged', '/tmp', '--debug']);
     expect(r.code).toBe(3);

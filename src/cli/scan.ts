@@ -89,8 +89,11 @@ export function scanCommand(setExit: (code: number) => void): Command {
     const code = await conclude(report, { format, output: flags.output, failOn: flags.failOn, flags });
     if (flags.debug) {
       const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+      // What the prefilter let through to the regexes, as a share of everything scanned.
+      const { bytes, regexChars } = report.summary.scan ?? {};
+      const share = bytes ? `${((100 * (regexChars ?? 0)) / bytes).toFixed(1)}%` : 'n/a';
       process.stderr.write(
-        `debug: ${JSON.stringify(report.summary.scan)} peakRssMiB=${peakRssMiB} timings=${JSON.stringify(timings)} config=${config.file ?? 'none'} baseline=${report.baseline?.file ?? 'none'}\n`,
+        `debug: ${JSON.stringify(report.summary.scan)} regexShare=${share} peakRssMiB=${peakRssMiB} timings=${JSON.stringify(timings)} config=${config.file ?? 'none'} baseline=${report.baseline?.file ?? 'none'}\n`,
       );
     }
     setExit(code);
