@@ -274,7 +274,8 @@ export interface InventoryCounts {
   users: number;
   roles: number;
   accessKeys: number;
-  secrets: number;
+  /** null: Secrets Manager was not read (offline, without a `--secrets` export). */
+  secrets: number | null;
 }
 
 export interface Summary {
@@ -452,11 +453,11 @@ export function finalizeReport(report: Report): Report {
  */
 export function withAccount(
   report: Report,
-  inv: { account: string | null; caller: string | null; users: unknown[]; roles: unknown[]; keys: unknown[]; secrets: unknown[] },
+  inv: { account: string | null; caller: string | null; users: unknown[]; roles: unknown[]; keys: unknown[]; secrets: unknown[]; secretsRead?: boolean },
   mode: RunMode,
 ): Report {
   // Root is an identity too, when there was an account to read.
-  const inventory: InventoryCounts = { identities: inv.users.length + inv.roles.length + (inv.account ? 1 : 0), users: inv.users.length, roles: inv.roles.length, accessKeys: inv.keys.length, secrets: inv.secrets.length };
+  const inventory: InventoryCounts = { identities: inv.users.length + inv.roles.length + (inv.account ? 1 : 0), users: inv.users.length, roles: inv.roles.length, accessKeys: inv.keys.length, secrets: inv.secretsRead === false ? null : inv.secrets.length };
   // The account fields sit beside the targets, where a reader of the JSON looks for them.
   const { tool, version, command, target, targets, ...rest } = report;
   return { tool, version, command, target, targets, account: inv.account, caller: inv.caller, mode, ...rest, summary: { ...report.summary, inventory } };

@@ -204,6 +204,15 @@ describe('nhiscan aws (CLI, offline)', () => {
     expect(sarif.runs[0].results[0].locations[0].logicalLocations[0].fullyQualifiedName).toMatch(/^arn:aws:/);
   });
 
+  it('without --secrets, Secrets Manager is "not read", not "0 secrets", in every writer that counts them', () => {
+    const base = ['aws', '--credential-report', files.credentialReport, '--authorization-details', files.authorizationDetails];
+    const without = runCli([...base, '-f', 'json']);
+    expect(JSON.parse(without.stdout).summary.inventory.secrets).toBeNull();
+    for (const f of ['text', 'markdown']) expect(runCli([...base, '-f', f], { env: { COLUMNS: '200' } }).stdout).toContain('secrets not read (no --secrets export)');
+    const withSecrets = JSON.parse(runCli([...args, '-f', 'json']).stdout).summary.inventory.secrets;
+    expect(withSecrets).toBe(JSON.parse(readFileSync(files.secrets, 'utf8')).SecretList.length);
+  });
+
   it('--print-policy prints the read-only policy', () => {
     const policy = JSON.parse(runCli(['aws', '--print-policy']).stdout);
     const actions: string[] = policy.Statement[0].Action;

@@ -63,7 +63,7 @@ function header(report: Report): string {
   }
   if (s.inventory) {
     const i = s.inventory;
-    items.push(['examined', `${plural(i.identities, 'identity', 'identities')} (${plural(i.users, 'user')}, ${plural(i.roles, 'role')}), ${plural(i.accessKeys, 'access key')}, ${plural(i.secrets, 'secret')}`]);
+    items.push(['examined', `${plural(i.identities, 'identity', 'identities')} (${plural(i.users, 'user')}, ${plural(i.roles, 'role')}), ${plural(i.accessKeys, 'access key')}, ${i.secrets === null ? 'secrets not read (no --secrets export)' : plural(i.secrets, 'secret')}`]);
   }
   items.push(['generated', `${esc(report.generatedAt)} by nhiscan ${esc(report.version)}${report.command ? ` ${esc(report.command)}` : ''}`]);
   if (s.scan) items.push(['scanned', `${s.scan.blobs} blob(s), ${mib(s.scan.bytes)} MiB${s.scan.commits !== undefined ? `, ${s.scan.commits} commit(s)` : ''}`]);

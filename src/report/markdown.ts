@@ -53,7 +53,7 @@ export function renderMarkdown(unsafe: Report, limit = GITHUB_COMMENT_LIMIT): st
   if (report.account !== undefined || report.mode) {
     out.push('', `**Account:** ${report.account ? code(report.account) : 'unknown'}${report.mode ? ` (${report.mode})` : ''}${report.caller ? `, caller ${code(cell(report.caller))}` : ''}`);
   }
-  if (s.inventory) out.push('', `**Examined:** ${s.inventory.identities} identities, ${s.inventory.accessKeys} access keys, ${s.inventory.secrets} secrets`);
+  if (s.inventory) out.push('', `**Examined:** ${s.inventory.identities} identities, ${s.inventory.accessKeys} access keys, ${s.inventory.secrets === null ? 'secrets not read (no --secrets export)' : `${s.inventory.secrets} secrets`}`);
   if (s.scan) out.push('', `**Scanned:** ${s.scan.blobs} blob(s), ${(s.scan.bytes / 1024 / 1024).toFixed(1)} MiB${s.scan.commits ? ` from ${s.scan.commits} commit(s)` : ''}`);
   out.push('');
   out.push(`| severity | ${SEVERITIES.join(' | ')} |`, `| --- | ${SEVERITIES.map(() => '---').join(' | ')} |`, `| count | ${SEVERITIES.map((k) => s.bySeverity[k]).join(' | ')} |`, '');

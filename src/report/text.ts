@@ -241,7 +241,7 @@ function header(o: Layout, report: Report): void {
   }
   if (s.inventory) {
     const i = s.inventory;
-    o.field('examined', `${plural(i.identities, 'identity', 'identities')} (${plural(i.users, 'user')}, ${plural(i.roles, 'role')}), ${plural(i.accessKeys, 'access key')}, ${plural(i.secrets, 'secret')}`);
+    o.field('examined', `${plural(i.identities, 'identity', 'identities')} (${plural(i.users, 'user')}, ${plural(i.roles, 'role')}), ${plural(i.accessKeys, 'access key')}, ${i.secrets === null ? 'secrets not read (no --secrets export)' : plural(i.secrets, 'secret')}`);
   }
   if (s.scan) {
     const st = s.scan;

@@ -91,7 +91,7 @@ export async function offlineRead(files: OfflineFiles): Promise<{ inventory: Aws
     const file = files.secrets;
     secrets = await readOffline('secrets', file, (text) => checkSecretList(parseJson(text)).map((e) => secretFromListing(e, problem(file))));
   }
-  return { inventory: { account, caller: null, ...details, report, keys, secrets }, gaps };
+  return { inventory: { account, caller: null, ...details, report, keys, secrets, secretsRead: files.secrets !== undefined }, gaps };
 }
 
 /** The inventory alone (tests); a real run uses offlineRead, whose gaps make the report incomplete. */

@@ -128,6 +128,8 @@ export interface AwsInventory {
   report: CredentialReportRow[];
   keys: AccessKey[];
   secrets: SecretRecord[];
+  /** False when Secrets Manager was not read at all (offline, no `--secrets` export): not "no secrets". */
+  secretsRead?: boolean;
 }
 
 /** An account with nothing read from it: what a run reports when a read failed before any identity. */
