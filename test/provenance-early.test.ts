@@ -1,0 +1,61 @@
+// The provenance walk that runs beside the scan (earlyIntroductions) gives what the walk after the
+// scan (introductionsOf) gives, gaps included. The scan takes the early path only when the blob
+// walks finish before the scan does, so it is tested here directly, not left to timing.
+import { mkdtempSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CoverageGap } from '../src/model.js';
+import { earlyIntroductions, introductionsOf } from '../src/sources/git/provenance.js';
+import { tempRepos } from './helpers/git.js';
+
+const repo = tempRepos();
+
+function both(dir: string, wanted: Set<string>) {
+  const early: CoverageGap[] = [];
+  const late: CoverageGap[] = [];
+  return Promise.all([earlyIntroductions(dir, ['--all']).finish(wanted, early), introductionsOf(dir, ['--all'], wanted, late)]).then(([e, l]) => ({ e, l, early, late }));
+}
+
+describe('earlyIntroductions', () => {
+  it('the same introductions as the walk after the scan: every path, oldest first, merges and CRs in names included', async () => {
+    const r = repo();
+    const first = r.commit('a', { 'x.env': 'K=1\n', 'dir/y.txt': 'same\n' });
+    r.git('checkout', '-q', '-b', 'side');
+    r.commit('b', { 'copy/y.txt': 'same\n', 'cr\rname.txt': 'odd\n' });
+    r.git('checkout', '-q', 'main');
+    r.commit('c', { 'x.env': 'K=2\n' });
+    r.git('merge', '-q', '--no-ff', '-m', 'merge side', 'side');
+    const ids = ['main:x.env', 'side:dir/y.txt', 'side:cr\rname.txt', `${first}:x.env`].map((s) => r.git('rev-parse', s).trim());
+    const { e, l, early, late } = await both(r.dir, new Set(ids));
+    expect(early).toEqual([]);
+    expect(late).toEqual([]);
+    expect(e).toEqual(l);
+    expect(e.get(ids[1]!)!.map((i) => i.path)).toEqual(['dir/y.txt', 'copy/y.txt']);
+    expect(e.size).toBe(4);
+    // Nothing wanted: nothing kept, git's output is never parsed.
+    expect((await both(r.dir, new Set())).e.size).toBe(0);
+  });
+
+  it('a walk git cannot finish: what it found so far, and the same gap as the walk after the scan', async () => {
+    const r = repo();
+    r.commit('a', { 'leak.env': 'K=1\n' });
+    r.commit('b', { 'dir/x.txt': 'x\n' });
+    const tree = r.git('rev-parse', 'HEAD:dir').trim();
+    unlinkSync(join(r.dir, '.git', 'objects', tree.slice(0, 2), tree.slice(2)));
+    const blob = r.git('rev-parse', 'HEAD~1:leak.env').trim();
+    const { e, l, early, late } = await both(r.dir, new Set([blob]));
+    expect(early).toHaveLength(1);
+    expect(early).toEqual(late);
+    expect(early[0]!.scope).toBe('git log (provenance)');
+    expect(e).toEqual(l);
+  });
+
+  it('a directory that is no repository: a gap, never a throw', async () => {
+    const notRepo = mkdtempSync(join(tmpdir(), 'nhiscan-plain-'));
+    const gaps: CoverageGap[] = [];
+    const got = await earlyIntroductions(notRepo, ['--all']).finish(new Set(['0123']), gaps);
+    expect(got.size).toBe(0);
+    expect(gaps.map((g) => g.scope)).toEqual(['git log (provenance)']);
+  });
+});
