@@ -70,6 +70,10 @@ describe('no raw control characters from scanned data in any writer', () => {
   ] as const)('the %s writer has no raw control characters either', { timeout: 30_000 }, async (_name, render) => {
     const { dir } = hostileRepo();
     const report = JSON.parse((await cli(['scan', dir, '--format', 'json'])).stdout) as Report;
+    // Every hostile name must be a finding before its rendering is judged; if one is ever missing,
+    // say what the scan itself reported (a CI run once lost the bidi one, and nothing else showed).
+    const paths = report.findings.map((f) => ('location' in f ? f.location.path : '')).sort();
+    expect(paths, JSON.stringify({ coverage: report.coverage, summary: report.summary })).toEqual([...HOSTILE_NAMES].sort());
     const out = render(report);
     const raw = RAW.exec(out);
     expect(raw, `raw U+${raw?.[0].charCodeAt(0).toString(16)}`).toBeNull();
