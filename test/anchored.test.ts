@@ -1,7 +1,7 @@
 // A rule whose every match starts with one of its keywords is tried anchored at each keyword hit
 // (src/detect/match-span.ts startsWithKeyword, Matcher.scanAnchored) instead of searched for.
 import { describe, expect, it } from 'vitest';
-import { startsWithKeyword } from '../src/detect/match-span.js';
+import { matchAlphabet, minMatchLength, startsWithKeyword } from '../src/detect/match-span.js';
 import { Matcher } from '../src/detect/matcher.js';
 import { builtinRules } from '../src/detect/rules/index.js';
 import type { Rule } from '../src/detect/rule.js';
@@ -78,5 +78,86 @@ describe('anchored matching', () => {
       for (const [start, , secret] of got) expect(found, rule.id).toContainEqual([start, secret]);
     }
     expect(compared).toBeGreaterThan(anchored.length / 2);
+  });
+
+  it('finds exactly what a whole-text search finds on mutated examples (the alphabet and length checks lose nothing)', () => {
+    // Each variant changes one character inside the first characters of an example's match, where
+    // the length check decides, to any printable ASCII character or one of these: Latin-1, letters
+    // that fold across ranges under a case-blind match (Kelvin sign, long s), a surrogate pair.
+    const pool = [...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)), '\t', '\u00e9', '\u00a0', '\u212a', '\u017f', '\ud83d\ude00'];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    let compared = 0;
+    for (const rule of anchored) {
+      const re = rule.pattern as RegExp;
+      const reach = minMatchLength(re) + 2;
+      let found = 0;
+      for (const ex of rule.examples?.positive ?? []) {
+        for (const m of ex.text.matchAll(new RegExp(re.source, `${re.flags.replace(/[gy]/g, '')}g`))) {
+          // In texts of 100 variants: fewer keyword hits than the prefilter keeps positions for.
+          for (let chunk = 0; chunk < 8; chunk++) {
+            const parts: string[] = [ex.text.toUpperCase()];
+            for (let k = 0; k < 100; k++) {
+              const at = m.index + rand(Math.min(reach, m[0].length));
+              parts.push(ex.text.slice(0, at) + pool[rand(pool.length)]! + ex.text.slice(at + 1), 'filler '.repeat(8));
+            }
+            const text = parts.join('\n');
+            const seen = (r: Rule) => new Matcher([r], 0).scan(text, 'src/app.txt').matches.map((x) => [x.start, x.end, x.secret]);
+            const got = seen(rule);
+            expect(got, rule.id).toEqual(seen({ ...rule, keywordsAreContext: true }));
+            found += got.length;
+          }
+        }
+      }
+      if (found) compared++;
+    }
+    expect(compared).toBeGreaterThan(anchored.length / 2);
+  });
+
+  it('every character of every example match, and the one after it, is in the rule\'s alphabet', () => {
+    let bounded = 0;
+    for (const rule of anchored) {
+      const re = rule.pattern as RegExp;
+      const a = matchAlphabet(re);
+      if (!a) continue;
+      bounded++;
+      const inA = (c: number) => (c < 256 ? a.latin1[c] === 1 : a.wide);
+      for (const ex of rule.examples?.positive ?? []) {
+        for (const m of ex.text.matchAll(new RegExp(re.source, `${re.flags.replace(/[gy]/g, '')}g`))) {
+          for (let i = m.index; i < m.index + m[0].length; i++) expect(inA(ex.text.charCodeAt(i)), `${rule.id}: ${JSON.stringify(ex.text[i])}`).toBe(true);
+          expect(m[0].length).toBeGreaterThanOrEqual(minMatchLength(re));
+        }
+      }
+    }
+    expect(bounded).toBeGreaterThan(anchored.length / 2);
+  });
+});
+
+describe('matchAlphabet and minMatchLength', () => {
+  it('bounds a token by its classes and literals, lookaheads included, lookbehinds not', () => {
+    const a = matchAlphabet(/(?<![A-Za-z0-9_$])(?<secret>pat[A-Za-z0-9]{14}\.[a-f0-9]{64})(?![A-Za-z0-9_-])/)!;
+    const has = (ch: string) => a.latin1[ch.charCodeAt(0)] === 1;
+    expect(['p', 'Z', '7', '.', '-', '_'].every(has)).toBe(true);
+    expect([' ', '"', '\n', '$', '/'].some(has)).toBe(false);
+    expect(a.wide).toBe(false);
+    expect(minMatchLength(/pat[A-Za-z0-9]{14}\.[a-f0-9]{64}/)).toBe(82);
+    expect(minMatchLength(/ab(?:cd|e)?f{2,}/)).toBe(4);
+  });
+
+  it('a negated class is everything but what it lists; under /i only when the list has no letters', () => {
+    const a = matchAlphabet(/x:\/\/[^\s:\/@'"`]{3,}/i)!;
+    expect(a.latin1[' '.charCodeAt(0)]).toBe(0);
+    expect(a.latin1['Q'.charCodeAt(0)]).toBe(1);
+    expect(a.wide).toBe(true);
+    expect(matchAlphabet(/[^a-f]+/i)).toBeNull();
+    expect(matchAlphabet(/[^\w]+/i)).toBeNull();
+  });
+
+  it('a case-blind letter brings its other case, and the wide characters that fold to it', () => {
+    const a = matchAlphabet(/key/i)!;
+    expect(a.latin1['K'.charCodeAt(0)]).toBe(1);
+    expect(a.wide).toBe(true);
+    expect(matchAlphabet(/a.b/)).toBeNull();
+    expect(matchAlphabet(/\p{L}+/u)).toBeNull();
   });
 });

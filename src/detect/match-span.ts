@@ -127,3 +127,150 @@ export function startsWithKeyword(pattern: RegExp, keywords: readonly string[]):
     return false;
   }
 }
+
+function minOf(node: AST.Node): number {
+  switch (node.type) {
+    case 'Pattern':
+    case 'Group':
+    case 'CapturingGroup':
+      return Math.min(...node.alternatives.map(minOf));
+    case 'Alternative':
+      return node.elements.reduce((sum, e) => sum + minOf(e), 0);
+    case 'Quantifier':
+      return node.min * minOf(node.element);
+    case 'Character':
+    case 'CharacterClass':
+    case 'CharacterSet':
+    case 'ExpressionCharacterClass':
+      return 1;
+    default:
+      // Assertions consume nothing; a backreference may be empty; anything else: assume nothing.
+      return 0;
+  }
+}
+
+/** The shortest match `pattern` can produce, in characters (0 when unsure). */
+export function minMatchLength(pattern: RegExp): number {
+  try {
+    return minOf(parser.parsePattern(pattern.source, 0, pattern.source.length, { unicode: pattern.unicode, unicodeSets: pattern.flags.includes('v') }));
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Every character a pattern can read going forward: `latin1[c]` for codes below 256, `wide` for
+ * all the others at once. A search that meets a character outside it fails there, so an anchored try
+ * reads at most up to (and including) the first such character, and cannot match when the run of
+ * alphabet characters from its start is shorter than the shortest match.
+ */
+export interface Alphabet {
+  latin1: Uint8Array;
+  wide: boolean;
+}
+
+const SETS: Record<'digit' | 'space' | 'word', (c: number) => boolean> = {
+  digit: (c) => c >= 48 && c <= 57,
+  space: (c) => /\s/.test(String.fromCharCode(c)),
+  word: (c) => /\w/.test(String.fromCharCode(c)),
+};
+
+/** Adds to `a` what `node` can read; false when that is everything the analysis cannot bound. */
+function collect(node: AST.Node, a: Alphabet, ignoreCase: boolean): boolean {
+  const add = (c: number, into: Alphabet = a): void => {
+    if (c >= 256) {
+      into.wide = true;
+      return;
+    }
+    into.latin1[c] = 1;
+    if (ignoreCase) {
+      // Both cases, and any other character that folds to one of them (wide: the Kelvin sign).
+      const ch = String.fromCharCode(c);
+      for (const o of [ch.toLowerCase(), ch.toUpperCase()]) {
+        const k = o.charCodeAt(0);
+        if (o.length === 1 && k < 256) into.latin1[k] = 1;
+      }
+      into.wide = true;
+    }
+  };
+  const all = (): boolean => {
+    a.latin1.fill(1);
+    a.wide = true;
+    return true;
+  };
+  switch (node.type) {
+    case 'Pattern':
+    case 'Group':
+    case 'CapturingGroup':
+      return node.alternatives.every((alt) => collect(alt, a, ignoreCase));
+    case 'Alternative':
+      return node.elements.every((e) => collect(e, a, ignoreCase));
+    case 'Quantifier':
+      return collect(node.element, a, ignoreCase);
+    case 'Character':
+      add(node.value);
+      return true;
+    case 'CharacterSet':
+      if (node.kind === 'any' || node.kind === 'property' || node.negate) return all();
+      for (let c = 0; c < 256; c++) if (SETS[node.kind](c)) a.latin1[c] = 1;
+      // \s and (under a case-blind unicode match) \w reach beyond Latin-1.
+      if (node.kind === 'space' || ignoreCase) a.wide = true;
+      return true;
+    case 'CharacterClass': {
+      if (node.negate) {
+        // Everything but what it lists. Under a case-blind match only a list of ASCII characters
+        // that have no case (punctuation, digits, spaces) is sure: no character folds onto those.
+        const listed = new Uint8Array(256);
+        const mark = (c: number): boolean => {
+          if (c >= 256 || (ignoreCase && (c >= 128 || /[A-Za-z]/.test(String.fromCharCode(c))))) return false;
+          listed[c] = 1;
+          return true;
+        };
+        for (const e of node.elements) {
+          let sure = true;
+          if (e.type === 'Character') sure = mark(e.value);
+          else if (e.type === 'CharacterClassRange') for (let c = e.min.value; c <= e.max.value && sure; c++) sure = mark(c);
+          else if (e.type === 'CharacterSet' && !e.negate && e.kind !== 'property' && (e.kind !== 'word' || !ignoreCase)) {
+            for (let c = 0; c < 256; c++) if (SETS[e.kind](c)) listed[c] = 1;
+          } else sure = false;
+          if (!sure) return all();
+        }
+        for (let c = 0; c < 256; c++) if (!listed[c]) a.latin1[c] = 1;
+        a.wide = true;
+        return true;
+      }
+      for (const e of node.elements) {
+        if (e.type === 'Character') add(e.value);
+        else if (e.type === 'CharacterClassRange') {
+          for (let c = e.min.value; c <= Math.min(e.max.value, 255); c++) add(c);
+          if (e.max.value > 255) a.wide = true;
+        } else if (e.type === 'CharacterSet') {
+          if (!collect(e, a, ignoreCase)) return false;
+        } else return all();
+      }
+      return true;
+    }
+    case 'Assertion':
+      // A lookbehind reads backwards, before the try's start; a lookahead reads forward like the body.
+      if (node.kind === 'lookahead') return node.alternatives.every((alt) => collect(alt, a, ignoreCase));
+      return true;
+    case 'Backreference':
+      // It repeats what its group read, whose characters are already in.
+      return true;
+    default:
+      return all();
+  }
+}
+
+/** What `pattern` can read going forward; null when that is (nearly) every character. */
+export function matchAlphabet(pattern: RegExp): Alphabet | null {
+  try {
+    const ast = parser.parsePattern(pattern.source, 0, pattern.source.length, { unicode: pattern.unicode, unicodeSets: pattern.flags.includes('v') });
+    const a: Alphabet = { latin1: new Uint8Array(256), wide: false };
+    if (!collect(ast, a, pattern.flags.includes('i'))) return null;
+    const count = a.latin1.reduce((n, v) => n + v, 0);
+    return count >= 250 ? null : a;
+  } catch {
+    return null;
+  }
+}

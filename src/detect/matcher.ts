@@ -6,7 +6,7 @@ import { isDocumentedExample, isPlaceholder } from './placeholder.js';
 import { encodedSpans } from './decode.js';
 import { KeywordPrefilter } from './prefilter.js';
 import { LinearRegex } from './linear-regex.js';
-import { maxMatchLength, startsWithKeyword } from './match-span.js';
+import { matchAlphabet, maxMatchLength, minMatchLength, startsWithKeyword, type Alphabet } from './match-span.js';
 import type { Rule } from './rule.js';
 import { countDrop, type DropCounts } from './suppress.js';
 import { isStructuredCandidate, scanStructured } from './structured/index.js';
@@ -62,6 +62,12 @@ interface CompiledRule {
   anchored?: boolean;
   /** The longest match, for --debug's count of characters an anchored try may read. */
   reach?: number;
+  /**
+   * An anchored rule's forward alphabet (null: nearly every character) and shortest match: a try is
+   * made only where the run of alphabet characters from the hit is long enough for a match.
+   */
+  alphabet?: Alphabet | null;
+  minLen?: number;
   linear: LinearRegex | null;
 }
 
@@ -366,13 +372,33 @@ export class Matcher {
    */
   private scanAnchored(text: string, compiled: CompiledRule, at: number[], taken: Claims, matches: RawMatch[], lines: Lines, spans: number[]): number {
     const sticky = compiled.sticky!;
-    const reach = (compiled.reach ??= maxMatchLength(compiled.rule.pattern as RegExp));
+    const pattern = compiled.rule.pattern as RegExp;
+    const reach = (compiled.reach ??= maxMatchLength(pattern));
+    if (compiled.alphabet === undefined) {
+      compiled.alphabet = matchAlphabet(pattern);
+      compiled.minLen = minMatchLength(pattern);
+    }
+    const alphabet = compiled.alphabet;
+    const minLen = compiled.minLen!;
     const n = text.length;
     let allowed = 0;
     let past = 0;
     for (const h of at) {
       if (h < past) continue;
-      spans.push(h, Math.min(n, h + reach));
+      let end = Math.min(n, h + reach);
+      if (alphabet) {
+        // The regex cannot read past the first character outside its alphabet: stop counting there,
+        // and skip the try when the run before it is shorter than any match.
+        const { latin1, wide } = alphabet;
+        let p = h;
+        for (; p < end; p++) {
+          const c = text.charCodeAt(p);
+          if (c < 256 ? latin1[c] === 0 : !wide) break;
+        }
+        if (p - h < minLen) continue;
+        end = Math.min(end, p + 1);
+      }
+      spans.push(h, end);
       sticky.lastIndex = h;
       const m = sticky.exec(text);
       if (m === null) continue;
