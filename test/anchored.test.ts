@@ -14,6 +14,11 @@ describe('startsWithKeyword', () => {
     expect(startsWithKeyword(/[Gg]hp_[A-Za-z0-9]{36}/, ['ghp_'])).toBe(true);
     expect(startsWithKeyword(/\bAKIA[0-9A-Z]{16}/, ['akia'])).toBe(true);
     expect(startsWithKeyword(/(?:ab){2}c/, ['ababc'])).toBe(true);
+    // A class of a few characters is one branch each; a branch that has its keyword stops growing,
+    // so the optional parts after it (the generic rules') do not multiply the branches.
+    expect(startsWithKeyword(/[ab]cd/, ['acd', 'bc'])).toBe(true);
+    expect(startsWithKeyword(/api[_-]?key/i, ['api_key', 'api-key', 'apikey'])).toBe(true);
+    expect(startsWithKeyword(/(?:password|passwd)[A-Za-z0-9_]{0,16}["']?\s{0,4}(?:=|:|:=|=>)\s{0,4}(?<q>["'`]?)x/i, ['password', 'passwd'])).toBe(true);
   });
 
   it('says no whenever some match could start elsewhere', () => {
@@ -25,7 +30,8 @@ describe('startsWithKeyword', () => {
     expect(startsWithKeyword(/(?:github|gh)[_.-]?token/, ['github', 'gh_token'])).toBe(false);
     // An optional leading character, or a class of two different letters.
     expect(startsWithKeyword(/x?abc/, ['abc'])).toBe(false);
-    expect(startsWithKeyword(/[ab]cd/, ['acd', 'bc'])).toBe(false);
+    expect(startsWithKeyword(/[ab]cd/, ['acd', 'bd'])).toBe(false);
+    expect(startsWithKeyword(/api[_-]?key/, ['api_key', 'apikey'])).toBe(false);
     expect(startsWithKeyword(/abc|def/, ['abc'])).toBe(false);
     expect(startsWithKeyword(/a*bc/, ['abc'])).toBe(false);
     expect(startsWithKeyword(/abc/, [])).toBe(false);

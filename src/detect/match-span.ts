@@ -49,10 +49,32 @@ interface Branch {
   open: boolean;
 }
 
+/**
+ * The keywords a branch is judged against (lower case). A branch that already starts with one is
+ * decided and extends no further, so optional parts after the keyword do not multiply branches.
+ */
+let judged: readonly string[] = [];
+
+/** Closed branches of the same text are one: merge them, keep the order. */
+function merged(branches: Branch[]): Branch[] {
+  const seen = new Set<string>();
+  return branches.filter((b) => {
+    const k = `${b.open ? 1 : 0}${b.text}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 /** Extends each open branch by `node`; null when the branches would grow past LEAD.branches. */
 function lead(branches: Branch[], node: AST.Node, ignoreCase: boolean): Branch[] | null {
-  const close = (): Branch[] => branches.map((b) => ({ text: b.text, open: false }));
-  const append = (ch: string): Branch[] => branches.map((b) => (b.open && b.text.length < LEAD.chars ? { text: b.text + ch, open: true } : { text: b.text, open: false }));
+  const close = (): Branch[] => merged(branches.map((b) => ({ text: b.text, open: false })));
+  const extend = (b: Branch, ch: string): Branch => {
+    const text = b.text + ch;
+    const lower = text.toLowerCase();
+    return { text, open: !judged.some((k) => lower.startsWith(k)) };
+  };
+  const append = (ch: string): Branch[] => merged(branches.map((b) => (b.open && b.text.length < LEAD.chars ? extend(b, ch) : { text: b.text, open: false })));
   switch (node.type) {
     case 'Character':
       return append(String.fromCodePoint(node.value));
@@ -60,8 +82,13 @@ function lead(branches: Branch[], node: AST.Node, ignoreCase: boolean): Branch[]
       // A class of one character, or of one letter in both cases under a case-blind match, is a literal.
       if (node.negate || node.elements.length === 0) return close();
       const chars = node.elements.map((e) => (e.type === 'Character' ? String.fromCodePoint(e.value).toLowerCase() : null));
-      if (chars.some((c) => c === null) || new Set(chars).size !== 1) return close();
-      return append(chars[0]!);
+      if (chars.some((c) => c === null)) return close();
+      const distinct = [...new Set(chars as string[])];
+      if (distinct.length === 1) return append(distinct[0]!);
+      // A few characters ([_-]): one branch each, as an alternation of them would be.
+      if (distinct.length > 4) return close();
+      const out = merged(distinct.flatMap((ch) => append(ch)));
+      return out.length > LEAD.branches ? null : out;
     }
     case 'Assertion':
       // Lookarounds and boundaries consume nothing; ^ and $ too.
@@ -74,7 +101,8 @@ function lead(branches: Branch[], node: AST.Node, ignoreCase: boolean): Branch[]
         if (!next) return null;
         out.push(...next);
       }
-      return out.length > LEAD.branches ? null : out;
+      const all = merged(out);
+      return all.length > LEAD.branches ? null : all;
     }
     case 'Quantifier': {
       // e{min,max}: min copies are required; any optional copy means a branch with and one without.
@@ -86,7 +114,7 @@ function lead(branches: Branch[], node: AST.Node, ignoreCase: boolean): Branch[]
       if (!more) return null;
       // After one optional copy the rest is not followed: those branches stop there.
       const grown = node.max - node.min > 1 ? more.map((b) => ({ ...b, open: false })) : more;
-      const all = [...cur, ...grown];
+      const all = merged([...cur, ...grown]);
       return all.length > LEAD.branches ? null : all;
     }
     default:
@@ -114,6 +142,7 @@ export function startsWithKeyword(pattern: RegExp, keywords: readonly string[]):
   try {
     const ast = parser.parsePattern(pattern.source, 0, pattern.source.length, { unicode: pattern.unicode, unicodeSets: pattern.flags.includes('v') });
     const ignoreCase = pattern.flags.includes('i');
+    judged = keywords.filter((k) => k.length > 0).map((k) => k.toLowerCase());
     const out: Branch[] = [];
     for (const alt of ast.alternatives) {
       const b = leadSequence([{ text: '', open: true }], alt.elements, ignoreCase);
