@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64Runs, KeywordPrefilter, MIN_RUN } from '../src/detect/prefilter.js';
+import { base64Runs, KeywordPrefilter, MAX_HITS, MIN_RUN } from '../src/detect/prefilter.js';
 import type { Rule } from '../src/detect/rule.js';
 import { builtinRules } from '../src/detect/rules/index.js';
 
@@ -32,8 +32,11 @@ describe('keyword prefilter (Aho-Corasick over bytes)', () => {
     expect(of('b')).toEqual([2, 18]);
     expect(of('c')).toEqual([11]);
     expect(of('e')).toBeNull(); // a path rule sees the whole text
-    const common = pf.pass(Buffer.from('secret '.repeat(300)), false);
+    const common = pf.pass(Buffer.from('secret '.repeat(MAX_HITS + 1)), false);
     expect(common.hits[common.rules.findIndex((i) => rules[i]!.id === 'b')]).toBeNull();
+    // Up to MAX_HITS, every position is kept.
+    const many = pf.pass(Buffer.from('secret '.repeat(MAX_HITS)), false);
+    expect(many.hits[many.rules.findIndex((i) => rules[i]!.id === 'b')]).toHaveLength(MAX_HITS);
   });
 
   it('finds keywords at the very start and end of the input, and across non-ASCII bytes', () => {

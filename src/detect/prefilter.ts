@@ -25,8 +25,11 @@ export const MIN_RUN = 24;
 /**
  * Hit positions kept per keyword and blob. Past this many, the keyword is common in the blob and
  * its rules run over the whole text instead of windows (the windows would cover most of it anyway).
+ * An anchored rule's tries are a few characters each, so a keyword as common as "pat" (airtable)
+ * is still worth its positions: at 256, airtable-pat searched 3.7 % of curl's bytes whole; at 1024
+ * the regex share fell from 11.6 % to 9.4 %, at the same matcher speed (1.2 MiB of positions).
  */
-export const MAX_HITS = 256;
+export const MAX_HITS = 1024;
 
 /** What one pass found: the candidate rules, base64 runs, and per rule where its keywords are. */
 export interface PassResult {
