@@ -49,13 +49,17 @@ export function resolveFormat(format: string | undefined): Format {
 
 /**
  * Write a file that can hold a secret: created 0600, and an existing file is reset to 0600 before
- * a byte is written (its old mode would otherwise survive the overwrite).
+ * a byte is written (its old mode would otherwise survive the overwrite). Only a regular file: a
+ * device or pipe (`-o /dev/null`, `-o /dev/stdout`) holds nothing afterwards, and as root a chmod
+ * would take /dev/null away from every other user of the machine (it did, on ours).
  */
 export async function writePrivateFile(path: string, text: string): Promise<void> {
   let fh;
+  let regular = false;
   try {
     fh = await open(path, 'w', 0o600);
-    await fh.chmod(0o600);
+    regular = (await fh.stat()).isFile();
+    if (regular) await fh.chmod(0o600);
     await fh.writeFile(text);
   } catch (err) {
     throw new OutputError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? 'write failed'}`);
@@ -63,7 +67,7 @@ export async function writePrivateFile(path: string, text: string): Promise<void
     await fh?.close().catch(() => undefined);
   }
   // A file we could open but not chmod (another owner) must not keep a wider mode silently.
-  await chmod(path, 0o600).catch(() => undefined);
+  if (regular) await chmod(path, 0o600).catch(() => undefined);
 }
 
 /**

@@ -374,7 +374,8 @@ function storeFailure(err: unknown): string {
 async function writeKeyFile(path: string, text: string, force: boolean): Promise<void> {
   const fh = await open(path, force ? 'w' : 'wx', 0o600);
   try {
-    await fh.chmod(0o600);
+    // A device or pipe keeps its mode (see writePrivateFile): chmod as root would change it for everyone.
+    if ((await fh.stat()).isFile()) await fh.chmod(0o600);
     await fh.writeFile(text);
   } finally {
     await fh.close();

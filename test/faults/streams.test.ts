@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, statSync, writeFileSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { CLI, TempRepo } from '../helpers/git.js';
 import { githubToken } from '../helpers/secrets.js';
 import { cli, expectContract } from './harness.js';
@@ -55,6 +55,22 @@ describe('files that can hold a secret end 0600, whether they existed or not', (
     expect(r.code).toBe(1);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readFileSync(out, 'utf8')).toContain(token);
+  });
+
+  it('-o onto a pipe (as -o /dev/null or /dev/stdout would be) writes the report and leaves its mode alone', async () => {
+    // Run as root, a chmod of /dev/null to 0600 once locked every other user out of it on our
+    // machine. A FIFO is the same kind of file, and one the test may own: 0644 must stay 0644.
+    const fifo = join(dir, 'report.fifo');
+    execFileSync('mkfifo', ['-m', '644', fifo]);
+    const reader = spawn('cat', [fifo]);
+    let got = '';
+    reader.stdout.on('data', (d: Buffer) => (got += d.toString()));
+    const closed = new Promise((resolve) => reader.on('close', resolve));
+    const r = await cli(['scan', repo.dir, '-f', 'json', '-o', fifo]);
+    await closed;
+    expect(r.code).toBe(1);
+    expect(JSON.parse(got).findings.length).toBeGreaterThan(1500);
+    expect(statSync(fifo).mode & 0o777).toBe(0o644);
   });
 
   it('-o into a missing directory is exit 3 with one line naming the file, not a stack', async () => {
