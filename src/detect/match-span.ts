@@ -4,6 +4,11 @@ import { RegExpParser, type AST } from '@eslint-community/regexpp';
 
 const parser = new RegExpParser({ ecmaVersion: 2025 });
 
+/** The pattern's syntax tree, read with its own flags (throws on what regexpp cannot read). */
+function parse(pattern: RegExp): AST.Pattern {
+  return parser.parsePattern(pattern.source, 0, pattern.source.length, { unicode: pattern.unicode, unicodeSets: pattern.flags.includes('v') });
+}
+
 function maxOf(node: AST.Node): number {
   switch (node.type) {
     case 'Pattern':
@@ -34,7 +39,7 @@ function maxOf(node: AST.Node): number {
 /** The longest match `pattern` can produce, in characters (Infinity when unbounded). */
 export function maxMatchLength(pattern: RegExp): number {
   try {
-    return maxOf(parser.parsePattern(pattern.source, 0, pattern.source.length, { unicode: pattern.unicode, unicodeSets: pattern.flags.includes('v') }));
+    return maxOf(parse(pattern));
   } catch {
     return Infinity;
   }
@@ -50,10 +55,13 @@ interface Branch {
 }
 
 /**
- * The keywords a branch is judged against (lower case). A branch that already starts with one is
- * decided and extends no further, so optional parts after the keyword do not multiply branches.
+ * What the analysis of one pattern carries: the keywords (lower case) a branch is judged against.
+ * A branch that already starts with one is decided and extends no further, so optional parts after
+ * the keyword do not multiply branches. (Case needs no flag: literals are compared in lower case.)
  */
-let judged: readonly string[] = [];
+interface LeadContext {
+  keywords: readonly string[];
+}
 
 /** Closed branches of the same text are one: merge them, keep the order. */
 function merged(branches: Branch[]): Branch[] {
@@ -67,12 +75,12 @@ function merged(branches: Branch[]): Branch[] {
 }
 
 /** Extends each open branch by `node`; null when the branches would grow past LEAD.branches. */
-function lead(branches: Branch[], node: AST.Node, ignoreCase: boolean): Branch[] | null {
+function lead(branches: Branch[], node: AST.Node, cx: LeadContext): Branch[] | null {
   const close = (): Branch[] => merged(branches.map((b) => ({ text: b.text, open: false })));
   const extend = (b: Branch, ch: string): Branch => {
     const text = b.text + ch;
     const lower = text.toLowerCase();
-    return { text, open: !judged.some((k) => lower.startsWith(k)) };
+    return { text, open: !cx.keywords.some((k) => lower.startsWith(k)) };
   };
   const append = (ch: string): Branch[] => merged(branches.map((b) => (b.open && b.text.length < LEAD.chars ? extend(b, ch) : { text: b.text, open: false })));
   switch (node.type) {
@@ -97,7 +105,7 @@ function lead(branches: Branch[], node: AST.Node, ignoreCase: boolean): Branch[]
     case 'CapturingGroup': {
       const out: Branch[] = [];
       for (const alt of node.alternatives) {
-        const next = leadSequence(branches, alt.elements, ignoreCase);
+        const next = leadSequence(branches, alt.elements, cx);
         if (!next) return null;
         out.push(...next);
       }
@@ -107,10 +115,10 @@ function lead(branches: Branch[], node: AST.Node, ignoreCase: boolean): Branch[]
     case 'Quantifier': {
       // e{min,max}: min copies are required; any optional copy means a branch with and one without.
       let cur: Branch[] | null = branches;
-      for (let i = 0; i < node.min && cur; i++) cur = lead(cur, node.element, ignoreCase);
+      for (let i = 0; i < node.min && cur; i++) cur = lead(cur, node.element, cx);
       if (!cur) return null;
       if (node.max === node.min) return cur;
-      const more = lead(cur, node.element, ignoreCase);
+      const more = lead(cur, node.element, cx);
       if (!more) return null;
       // After one optional copy the rest is not followed: those branches stop there.
       const grown = node.max - node.min > 1 ? more.map((b) => ({ ...b, open: false })) : more;
@@ -122,11 +130,11 @@ function lead(branches: Branch[], node: AST.Node, ignoreCase: boolean): Branch[]
   }
 }
 
-function leadSequence(branches: Branch[], elements: readonly AST.Element[], ignoreCase: boolean): Branch[] | null {
+function leadSequence(branches: Branch[], elements: readonly AST.Element[], cx: LeadContext): Branch[] | null {
   let cur: Branch[] | null = branches;
   for (const e of elements) {
     if (!cur || !cur.some((b) => b.open)) break;
-    cur = lead(cur, e, ignoreCase);
+    cur = lead(cur, e, cx);
   }
   return cur;
 }
@@ -140,18 +148,17 @@ function leadSequence(branches: Branch[], elements: readonly AST.Element[], igno
 export function startsWithKeyword(pattern: RegExp, keywords: readonly string[]): boolean {
   if (keywords.length === 0) return false;
   try {
-    const ast = parser.parsePattern(pattern.source, 0, pattern.source.length, { unicode: pattern.unicode, unicodeSets: pattern.flags.includes('v') });
-    const ignoreCase = pattern.flags.includes('i');
-    judged = keywords.filter((k) => k.length > 0).map((k) => k.toLowerCase());
+    const ast = parse(pattern);
+    const kws = keywords.filter((k) => k.length > 0).map((k) => k.toLowerCase());
+    const cx: LeadContext = { keywords: kws };
     const out: Branch[] = [];
     for (const alt of ast.alternatives) {
-      const b = leadSequence([{ text: '', open: true }], alt.elements, ignoreCase);
+      const b = leadSequence([{ text: '', open: true }], alt.elements, cx);
       if (!b) return false;
       out.push(...b);
       if (out.length > LEAD.branches) return false;
     }
-    const kws = keywords.map((k) => k.toLowerCase());
-    return out.length > 0 && out.every((b) => kws.some((k) => k.length > 0 && b.text.toLowerCase().startsWith(k)));
+    return out.length > 0 && out.every((b) => kws.some((k) => b.text.toLowerCase().startsWith(k)));
   } catch {
     return false;
   }
@@ -181,7 +188,7 @@ function minOf(node: AST.Node): number {
 /** The shortest match `pattern` can produce, in characters (0 when unsure). */
 export function minMatchLength(pattern: RegExp): number {
   try {
-    return minOf(parser.parsePattern(pattern.source, 0, pattern.source.length, { unicode: pattern.unicode, unicodeSets: pattern.flags.includes('v') }));
+    return minOf(parse(pattern));
   } catch {
     return 0;
   }
@@ -294,7 +301,7 @@ function collect(node: AST.Node, a: Alphabet, ignoreCase: boolean): boolean {
 /** What `pattern` can read going forward; null when that is (nearly) every character. */
 export function matchAlphabet(pattern: RegExp): Alphabet | null {
   try {
-    const ast = parser.parsePattern(pattern.source, 0, pattern.source.length, { unicode: pattern.unicode, unicodeSets: pattern.flags.includes('v') });
+    const ast = parse(pattern);
     const a: Alphabet = { latin1: new Uint8Array(256), wide: false };
     if (!collect(ast, a, pattern.flags.includes('i'))) return null;
     const count = a.latin1.reduce((n, v) => n + v, 0);
