@@ -53,6 +53,11 @@ export interface ScanOptions {
    * thread. The CLI defaults to the core count. Other sources are small and stay on one thread.
    */
   workers?: number | { auto: number };
+  /**
+   * Bytes of a history walk held to read it in store order (default STORE_ORDER_BOUND); a larger
+   * walk streams in walk order. Not a CLI option: tests set 0 to take the streaming path.
+   */
+  storeOrderBound?: number;
   /** Phase durations, for --debug. */
   onTimings?: (t: Record<string, number>) => void;
   /**
@@ -235,7 +240,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
       source = new DirectorySource(plan.root, { maxFileSize: opts.maxFileSize, useIgnore: !opts.noIgnore });
       break;
     case 'history':
-      source = new HistorySource(plan.repo, { maxFileSize: opts.maxFileSize, allObjects: opts.allObjects });
+      source = new HistorySource(plan.repo, { maxFileSize: opts.maxFileSize, allObjects: opts.allObjects, storeOrderBound: opts.storeOrderBound });
       break;
     case 'range':
       source = new RangeSource(plan.repo, plan.revArgs, opts.maxFileSize, new Set(opts.gateFiles ?? [CONFIG_FILE, BASELINE_FILE]));
@@ -269,6 +274,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   let stats: ScanStats;
   const poolGaps: CoverageGap[] = [];
   if (source instanceof HistorySource && !opts.allObjects && workers > 1) {
+    const history = source;
     const pooled = await scanInPool(untilGitFails(source.objectBatches(POOL_BATCH), failures, plan.kind), {
       workers,
       repo: source.repo,
@@ -278,6 +284,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
       rules: matcher.rules,
       fileRules: fileMatcher.rules,
       onProgress: opts.onProgress,
+      storeOrdered: () => history.storeOrdered,
     });
     ({ hits, stats } = pooled);
     poolGaps.push(...pooled.gaps);
@@ -286,6 +293,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   } else {
     ({ hits, stats } = await scanItems(untilGitFails(source.items(), failures, plan.kind), matcher, fileMatcher, opts.onProgress, skipPath));
   }
+  if (source instanceof HistorySource) source.toWalkOrder(hits);
   timings.scanMs = Date.now() - mark;
   mark = Date.now();
   // The one suppression stage (src/detect/suppress.ts) goes on from what the matcher dropped.

@@ -20,6 +20,8 @@ export interface PoolOptions {
   rules: readonly Rule[];
   fileRules: readonly FileRule[];
   onProgress?: ((p: Progress) => void) | undefined;
+  /** Whether the batches come in store order; asked when a worker gets its first batch. */
+  storeOrdered?: () => boolean;
 }
 
 export interface PoolResult {
@@ -134,7 +136,7 @@ export async function scanInPool(batches: AsyncIterable<string[]>, o: PoolOption
     slot.inFlight++;
     slot.linesOut += lines.length;
     slot.sizes.push(lines.length);
-    slot.worker.postMessage({ lines, seq } satisfies ToWorker);
+    slot.worker.postMessage({ lines, seq, storeOrdered: o.storeOrdered?.() === true } satisfies ToWorker);
     seq += lines.length;
   }
   for (const s of slots) if (s.alive) s.worker.postMessage({ end: true } satisfies ToWorker);

@@ -1,9 +1,10 @@
 // A scan worker: its own matcher and its own `git cat-file --batch`. The main thread sends it
 // batches of `<id> <path>` lines; it reads those blobs, scans them, and sends back only hits.
+import type { ChildProcess } from 'node:child_process';
 import { parentPort, workerData } from 'node:worker_threads';
 import { emptyConfig, parseConfig } from '../config.js';
 import { activeFileRules, activeRules, newMatcher } from '../scan.js';
-import { BATCH_FORMAT, blobItem, parseBatch } from '../sources/git/cat-file.js';
+import { blobItem, catFileArgs, parseBatch } from '../sources/git/cat-file.js';
 import { firstLine, spawnGit, waitForExit } from '../sources/git/exec.js';
 import { emptyStats, scanItem } from './engine.js';
 import { FileMatcher } from './file-matcher.js';
@@ -17,7 +18,7 @@ export interface WorkerInit {
 }
 
 /** Main → worker. */
-export type ToWorker = { lines: string[]; seq: number } | { end: true };
+export type ToWorker = { lines: string[]; seq: number; storeOrdered?: boolean } | { end: true };
 /** Worker → main: results per finished batch, then one final message. */
 export type FromWorker =
   | { batch: true; hits: WireHits[]; missing: string[]; blobs: number; bytes: number }
@@ -31,19 +32,31 @@ const fileRules = activeFileRules(config);
 const matcher = newMatcher(config, rules, init.decodeDepth);
 const files = new FileMatcher(fileRules);
 
-const catFile = spawnGit(init.repo, ['cat-file', `--batch=${BATCH_FORMAT}`, '--buffer'], { stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * The worker's cat-file, spawned with the first batch: its delta-base cache depends on whether the
+ * walk comes in store order, which is known only once the walk is (see catFileArgs).
+ */
+let catFile: ChildProcess | null = null;
 const catErr = { text: '' };
-const catExit = waitForExit(catFile, catErr);
-catExit.catch(() => undefined);
-catFile.stdin!.on('error', () => undefined);
+let catExit: Promise<number> = Promise.resolve(0);
+let started: (child: ChildProcess | null) => void = () => undefined;
+const ready = new Promise<ChildProcess | null>((resolve) => (started = resolve));
 
 /** Per batch sent: its first sequence number and how many lines it had, in order. */
 const pending: Array<{ seq: number; count: number }> = [];
 
 port.on('message', (msg: ToWorker) => {
   if ('end' in msg) {
-    catFile.stdin!.end();
+    if (catFile) catFile.stdin!.end();
+    else started(null);
     return;
+  }
+  if (!catFile) {
+    catFile = spawnGit(init.repo, catFileArgs(msg.storeOrdered === true), { stdio: ['pipe', 'pipe', 'pipe'] });
+    catExit = waitForExit(catFile, catErr);
+    catExit.catch(() => undefined);
+    catFile.stdin!.on('error', () => undefined);
+    started(catFile);
   }
   pending.push({ seq: msg.seq, count: msg.lines.length });
   catFile.stdin!.write(`${msg.lines.join('\n')}\n`, 'latin1');
@@ -56,8 +69,9 @@ async function run(): Promise<void> {
   let at = 0; // index within the current batch
   let blobs0 = 0;
   let bytes0 = 0;
+  const child = await ready;
   // Every input line gets an answer (rev-list names commits too), so count all of them.
-  for await (const entry of parseBatch(catFile.stdout!, init.maxFileSize, true)) {
+  for await (const entry of child ? parseBatch(child.stdout!, init.maxFileSize, true) : []) {
     const batch = pending[0]!;
     const seq = batch.seq + at;
     if ('missing' in entry) missing.push(entry.id);

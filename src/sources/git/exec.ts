@@ -37,11 +37,12 @@ export const GIT_BASE = [
  * are short, so a small delta-base cache and pack window budget cost them nothing, while git's
  * defaults (96 MiB of cache, and the 64 MiB above) were most of their memory. On curl each walk's
  * peak RSS fell from 156-167 MiB to 42-53 MiB at the same CPU (8m and 32m; a 16m pack limit, one
- * window, made git log 2.6x slower). cat-file keeps the defaults: it resolves blob deltas, and a smaller cache cost it
- * 1.1-1.3x its CPU. Later `-c` settings override the earlier ones in GIT_BASE.
+ * window, made git log 2.6x slower). cat-file keeps the defaults when it reads in walk order: it resolves
+ * blob deltas, and a smaller cache cost it 1.1-1.3x its CPU; in store order it gets these too
+ * (store-order.ts). Later `-c` settings override the earlier ones in GIT_BASE.
  */
 const WALK_COMMANDS = new Set(['rev-list', 'log', 'ls-tree']);
-const WALK_CONFIG = ['-c', 'core.deltaBaseCacheLimit=8m', '-c', 'core.packedGitLimit=32m'];
+export const WALK_CONFIG = ['-c', 'core.deltaBaseCacheLimit=8m', '-c', 'core.packedGitLimit=32m'];
 
 /** GIT_BASE, and for a walk its smaller cache settings, before the subcommand. */
 export function gitArgs(args: string[]): string[] {

@@ -1,10 +1,11 @@
-import { Transform } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
 import type { ContentItem, Source } from '../types.js';
-import { BATCH_FORMAT, blobItem, missingGap, parseBatch } from './cat-file.js';
+import { BATCH_FORMAT, blobItem, catFileArgs, missingGap, parseBatch } from './cat-file.js';
 import { firstLine, gitLines, spawnGit, waitForExit } from './exec.js';
 import { shallowCommits, stashCommits, UNSHALLOW_HINT } from './repo.js';
+import { type HeldWalk, inStoreOrder, STORE_ORDER_BOUND, StoreOrder } from './store-order.js';
 
 /**
  * How much of rev-list's output may wait in this process for the scan to catch up. rev-list holds
@@ -18,41 +19,31 @@ export interface HistoryOptions {
   maxFileSize: number;
   /** Also scan unreachable and dangling objects. */
   allObjects: boolean;
+  /** Bytes of walk held to read it in store order; past this it streams (default STORE_ORDER_BOUND). */
+  storeOrderBound?: number | undefined;
 }
 
-/**
- * Passes rev-list's output on to cat-file, taking out the `?<id>` lines `--missing=print` adds
- * for objects that are referenced but absent. latin1 keeps every byte of a path as it was.
- */
-function takeMissing(onMissing: (id: string) => void): Transform {
-  let tail = '';
-  const keep = (lines: string[]): string[] =>
-    lines.filter((l) => {
-      if (!l.startsWith('?')) return true;
-      onMissing(l.slice(1).trim());
-      return false;
-    });
-  return new Transform({
-    // Large marks, so pipe() keeps reading rev-list while cat-file is busy (see WALK_BUFFER_BYTES).
-    writableHighWaterMark: WALK_BUFFER_BYTES / 2,
-    readableHighWaterMark: WALK_BUFFER_BYTES / 2,
-    transform(chunk: Buffer, _enc, done) {
-      const lines = (tail + chunk.toString('latin1')).split('\n');
-      tail = lines.pop() ?? '';
-      const kept = keep(lines);
-      done(null, kept.length ? Buffer.from(`${kept.join('\n')}\n`, 'latin1') : undefined);
-    },
-    flush(done) {
-      const kept = keep(tail ? [tail] : []);
-      done(null, kept.length ? Buffer.from(`${kept[0]}\n`, 'latin1') : undefined);
-    },
+/** Resolves when a stream that refused a write drains, or closes, or fails: nothing waits forever. */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
   });
 }
 
 /**
  * Every unique blob reachable from any ref (branches, tags, remotes, notes, stash and its reflog),
- * each read exactly once. rev-list deduplicates and names each blob with a path; its output is
- * piped straight into cat-file so no blob list is held in this process.
+ * each read exactly once. rev-list deduplicates and names each blob with a path. Its lines (about
+ * 60 bytes a blob, 11 MB on curl) are held until it exits and then handed to cat-file in the order
+ * git stores the objects, which takes a third off cat-file's CPU and two thirds off its memory
+ * (store-order.ts); a walk too large to hold streams into cat-file in its own order.
  *
  * A missing object costs only itself: `--missing=print` keeps rev-list walking past it and the id
  * becomes a gap. A missing commit still stops git (2.39 cannot walk past one); that is a gap too.
@@ -81,16 +72,127 @@ export class HistorySource implements Source {
       yield* this.allObjects();
       return;
     }
+    const walk = this.walkLines();
+    let next = await walk.next();
+    if (next.done) {
+      this.noteMissing();
+      return;
+    }
+    // Spawned only now: its cache settings depend on the order the walk comes in.
+    const catFile = spawnGit(this.repo, catFileArgs(this.storeOrdered), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdin = catFile.stdin!;
+    stdin.on('error', () => undefined);
+    // The walk is fed to cat-file while its output is read below, as fast as cat-file takes it.
+    const feeding = (async () => {
+      try {
+        while (!next.done && !stdin.destroyed) {
+          if (!stdin.write(`${next.value.join('\n')}\n`, 'latin1')) await drained(stdin);
+          next = await walk.next();
+        }
+      } finally {
+        stdin.end();
+      }
+    })();
+    // Awaited below; a scan stopped early leaves it to finish on its own.
+    feeding.catch(() => undefined);
+    try {
+      yield* this.drain(catFile, this.missing);
+    } finally {
+      this.stopWalk?.();
+    }
+    await feeding;
+    this.noteMissing();
+  }
+
+  /** Whether the walk's lines are handed out in store order (set before the first of them). */
+  storeOrdered = false;
+  /** The walk as it was handed out, when in store order: see toWalkOrder. */
+  private held: HeldWalk | null = null;
+  /** Stops the walk's git processes when the scan ends early. */
+  private stopWalk: (() => void) | null = null;
+
+  /**
+   * Hits back in walk order after a scan in store order, so the report is the same whichever
+   * order git keeps its objects in (which hit of a secret comes first decides what it shows).
+   */
+  toWalkOrder<T extends { key: string }>(hits: T[]): void {
+    const held = this.held;
+    this.held = null;
+    if (!held || hits.length < 2) return;
+    const index = held.walkIndexOf(new Set(hits.map((h) => h.key)));
+    const at = (h: T) => index.get(h.key) ?? Number.MAX_SAFE_INTEGER;
+    hits.sort((a, b) => at(a) - at(b));
+  }
+
+  /**
+   * The walk's lines (`<id> <path>`, or a bare id for a commit), its `?<id>` lines taken out as
+   * missing. A walk that fits in STORE_ORDER_BOUND is held until rev-list exits and handed out in
+   * the order git stores the objects (see store-order.ts); a larger one streams in walk order.
+   */
+  private async *walkLines(): AsyncGenerator<string[]> {
     const { missing, trees, revList } = await this.startWalk();
-    const catFile = spawnGit(this.repo, ['cat-file', `--batch=${BATCH_FORMAT}`, '--buffer'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    // rev-list's output is ids and paths, a small fraction of the blob bytes; piping it through here is cheap.
-    catFile.stdin!.on('error', () => undefined);
-    revList.stdout!.pipe(takeMissing((id) => missing.push(id))).pipe(catFile.stdin!);
-    const revListOk = yield* this.drain(catFile, [['rev-list', revList]], missing);
-    await this.endWalk(revListOk, trees, missing);
-    if (missing.length) this.gaps.push(missingGap([...new Set(missing)]));
+    const order = new StoreOrder(this.repo);
+    const stop = () => {
+      revList.kill();
+      order.cancel();
+    };
+    this.stopWalk = stop;
+    const err = { text: '' };
+    const exit = waitForExit(revList, err);
+    exit.catch(() => undefined);
+    const lines = lineSplitter((id) => missing.push(id));
+    let held: Buffer[] | null = [];
+    let heldSize = 0;
+    try {
+      // Read rev-list to its end as fast as it writes (see WALK_BUFFER_BYTES).
+      for await (const chunk of bufferedChunks(revList.stdout!, WALK_BUFFER_BYTES)) {
+        const bytes = chunk as Buffer;
+        if (!held) {
+          const out = lines(bytes);
+          if (out.length) yield out;
+          continue;
+        }
+        held.push(bytes);
+        heldSize += bytes.length;
+        if (heldSize > (this.opts.storeOrderBound ?? STORE_ORDER_BOUND)) {
+          // Too large to hold: from here on the walk streams in its own order.
+          order.cancel();
+          const out = lines(Buffer.concat(held));
+          held = null;
+          if (out.length) yield out;
+        }
+      }
+      const code = await exit;
+      if (held) {
+        // Only the reordered walk stays referenced while it is handed out over the scan: the raw
+        // walk and git's listing (24 MB on curl) are dropped once merged into it.
+        const inOrder = await this.holdInStoreOrder(held, order, (id) => missing.push(id));
+        if (inOrder) {
+          held = null;
+          yield* inOrder.pieces();
+        } else {
+          const out = held.flatMap((chunk) => lines(chunk));
+          held = null;
+          if (out.length) yield out;
+        }
+      }
+      const last = lines(null);
+      if (last.length) yield last;
+      if (code !== 0) this.gaps.push({ scope: 'git rev-list', reason: firstLine(err.text) || `exit ${code}` });
+      await this.endWalk(code === 0, trees, missing);
+      this.missing.push(...missing);
+    } finally {
+      stop();
+    }
+  }
+
+  /** The held walk (rev-list's raw output) in store order; null when git gave no order. */
+  private async holdInStoreOrder(walk: Buffer[], order: StoreOrder, onMissing: (id: string) => void): Promise<HeldWalk | null> {
+    const stored = await order.take();
+    if (!stored) return null;
+    this.held = inStoreOrder(walk, stored, onMissing);
+    this.storeOrdered = true;
+    return this.held;
   }
 
   /** The stash reflog, then rev-list over every ref, with the tree-only listing beside it. */
@@ -130,34 +232,20 @@ export class HistorySource implements Source {
    */
   async *objectBatches(size: number): AsyncGenerator<string[]> {
     await this.noteShallow();
-    const { missing, trees, revList } = await this.startWalk();
-    const err = { text: '' };
-    const exit = waitForExit(revList, err);
-    exit.catch(() => undefined);
-    revList.stdout!.setEncoding('latin1');
-    // Read rev-list to its end as fast as it writes (see WALK_BUFFER_BYTES); batches are cut from
-    // what has arrived while the workers take them at their own pace.
-    const walk = bufferedLines(revList.stdout! as NodeJS.ReadableStream & AsyncIterable<string>, WALK_BUFFER_BYTES);
     let batch: string[] = [];
-    try {
-      for await (const lines of walk) {
-        for (const line of lines) {
-          if (line.startsWith('?')) missing.push(line.slice(1).trim());
-          else if (line) batch.push(line);
-        }
-        while (batch.length >= size) {
-          yield batch.slice(0, size);
-          batch = batch.slice(size);
-        }
+    for await (const lines of this.walkLines()) {
+      let at = 0;
+      if (batch.length) {
+        at = Math.min(size - batch.length, lines.length);
+        batch.push(...lines.slice(0, at));
+        if (batch.length < size) continue;
+        yield batch;
+        batch = [];
       }
-      if (batch.length) yield batch;
-    } finally {
-      revList.kill();
+      for (; lines.length - at >= size; at += size) yield lines.slice(at, at + size);
+      batch = lines.slice(at);
     }
-    const code = await exit;
-    if (code !== 0) this.gaps.push({ scope: 'git rev-list', reason: firstLine(err.text) || `exit ${code}` });
-    await this.endWalk(code === 0, trees, missing);
-    this.missing.push(...missing);
+    if (batch.length) yield batch;
   }
 
   /** Objects the workers' cat-files found missing, added by the pool; becomes one gap. */
@@ -199,55 +287,34 @@ export class HistorySource implements Source {
   private async *allObjects(): AsyncGenerator<ContentItem> {
     const catFile = spawnGit(this.repo, ['cat-file', '--batch-all-objects', `--batch=${BATCH_FORMAT}`, '--unordered']);
     const missing: string[] = [];
-    yield* this.drain(catFile, [], missing);
+    yield* this.drain(catFile, missing);
     if (missing.length) this.gaps.push(missingGap(missing));
   }
 
-  /** Reads cat-file to the end; returns whether every upstream process exited cleanly. */
-  private async *drain(
-    catFile: ReturnType<typeof spawnGit>,
-    upstream: Array<[string, ReturnType<typeof spawnGit>]>,
-    missing: string[],
-  ): AsyncGenerator<ContentItem, boolean> {
-    const stderrs = upstream.map(() => ({ text: '' }));
-    const exits = upstream.map(([, child], i) => waitForExit(child, stderrs[i]!));
+  /** Reads cat-file to the end, recording a failed exit as a gap. */
+  private async *drain(catFile: ReturnType<typeof spawnGit>, missing: string[]): AsyncGenerator<ContentItem> {
     const catErr = { text: '' };
     const catExit = waitForExit(catFile, catErr);
-    for (const p of [...exits, catExit]) p.catch(() => undefined);
-    try {
-      for await (const entry of parseBatch(catFile.stdout!, this.opts.maxFileSize)) {
-        if ('missing' in entry) {
-          missing.push(entry.id);
-          continue;
-        }
-        yield blobItem(entry);
+    catExit.catch(() => undefined);
+    for await (const entry of parseBatch(catFile.stdout!, this.opts.maxFileSize)) {
+      if ('missing' in entry) {
+        missing.push(entry.id);
+        continue;
       }
-    } finally {
-      for (const [, child] of upstream) child.kill();
-    }
-    let ok = true;
-    for (let i = 0; i < upstream.length; i++) {
-      const code = await exits[i]!;
-      if (code !== 0) {
-        ok = false;
-        this.gaps.push({ scope: `git ${upstream[i]![0]}`, reason: firstLine(stderrs[i]!.text) || `exit ${code}` });
-      }
+      yield blobItem(entry);
     }
     const code = await catExit;
     if (code !== 0) this.gaps.push({ scope: 'git cat-file', reason: firstLine(catErr.text) || `exit ${code}` });
-    return ok;
   }
 }
 
 /**
- * The LF-separated lines of a stream, in arrival order, read eagerly: the stream is paused only
- * while more than `bound` characters wait unconsumed. Split on LF only: a path may hold a CR
- * (readline would cut the line there).
+ * The chunks of a stream, in arrival order, read eagerly: the stream is paused only while more
+ * than `bound` bytes (characters, for a stream with an encoding) wait unconsumed.
  */
-export async function* bufferedLines(stream: NodeJS.ReadableStream, bound: number): AsyncGenerator<string[]> {
-  const queue: Array<{ lines: string[]; size: number }> = [];
+export async function* bufferedChunks(stream: NodeJS.ReadableStream, bound: number): AsyncGenerator<string | Buffer> {
+  const queue: Array<string | Buffer> = [];
   let queued = 0;
-  let tail = '';
   let ended = false;
   let failure: unknown = null;
   let wake: (() => void) | null = null;
@@ -255,19 +322,13 @@ export async function* bufferedLines(stream: NodeJS.ReadableStream, bound: numbe
     wake?.();
     wake = null;
   };
-  stream.on('data', (chunk: string) => {
-    const lines = (tail + chunk).split('\n');
-    tail = lines.pop() ?? '';
-    if (lines.length) {
-      const size = lines.reduce((n, l) => n + l.length + 1, 0);
-      queue.push({ lines, size });
-      queued += size;
-      if (queued > bound) stream.pause();
-    }
+  stream.on('data', (chunk: string | Buffer) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued > bound) stream.pause();
     nudge();
   });
   stream.on('end', () => {
-    if (tail) queue.push({ lines: [tail], size: tail.length });
     ended = true;
     nudge();
   });
@@ -278,14 +339,33 @@ export async function* bufferedLines(stream: NodeJS.ReadableStream, bound: numbe
   });
   for (;;) {
     const next = queue.shift();
-    if (next) {
-      queued -= next.size;
+    if (next !== undefined) {
+      queued -= next.length;
       if (queued <= bound && stream.isPaused()) stream.resume();
-      yield next.lines;
+      yield next;
       continue;
     }
     if (ended) break;
     await new Promise<void>((r) => (wake = r));
   }
   if (failure) throw failure;
+}
+
+/**
+ * Splits chunks of bytes into LF-separated lines, read as latin1 so every byte of a path stays as
+ * it was; `?<id>` lines (rev-list's missing objects) go to `onMissing`, empty lines nowhere. Call
+ * with null at the end for a last line without an LF.
+ */
+export function lineSplitter(onMissing: (id: string) => void): (chunk: Buffer | null) => string[] {
+  let tail = '';
+  return (chunk) => {
+    const parts = (tail + (chunk ? chunk.toString('latin1') : '')).split('\n');
+    tail = chunk ? (parts.pop() ?? '') : '';
+    const out: string[] = [];
+    for (const line of parts) {
+      if (line.startsWith('?')) onMissing(line.slice(1).trim());
+      else if (line) out.push(line);
+    }
+    return out;
+  };
 }
