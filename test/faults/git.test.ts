@@ -3,7 +3,8 @@
 // Every case runs the built CLI and checks the contract: exit class, one stderr line, the report
 // still written on exit 3, and no planted secret anywhere it should not be.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -189,6 +190,28 @@ describe('a missing object costs only itself (item 4)', () => {
     expect(gapText(rep)).toContain(tree);
     // git log cannot diff past the missing tree either: provenance says so instead of vanishing.
     expect(gapText(rep)).toMatch(/git log \(provenance\): .*unable to read tree/);
+  });
+
+  it("a damaged pack (cat-file dies inside an object): exit 3, the report with git's reason, with 1 and 2 workers", async () => {
+    const r = repo();
+    const token = githubToken();
+    r.commit('leak', { 'leak.env': `T=${token}\n` });
+    // A blob that does not compress is most of the pack, so damage in the pack's middle is inside it.
+    r.commit('big', { 'big.txt': `${randomBytes(200_000).toString('hex').replace(/(.{64})/g, '$1\n')}` });
+    r.git('repack', '-adq');
+    const pack = readdirSync(join(r.dir, '.git', 'objects', 'pack')).find((f) => f.endsWith('.pack'))!;
+    const path = join(r.dir, '.git', 'objects', 'pack', pack);
+    chmodSync(path, 0o644);
+    const bytes = readFileSync(path);
+    for (let o = Math.floor(bytes.length / 2); o < Math.floor(bytes.length / 2) + 2000; o++) bytes[o] = bytes[o]! ^ 0x55;
+    writeFileSync(path, bytes);
+    for (const workers of ['1', '2']) {
+      const run = await cli(['scan', r.dir, '-f', 'json', '--show-secrets', '--workers', workers]);
+      expectContract(run, { code: 3, secrets: [token], stdoutMayHold: true, says: /^nhiscan: incomplete: / });
+      const rep = report(run);
+      expect(rep.coverage.complete).toBe(false);
+      expect(gapText(rep)).toMatch(/git cat-file output ended inside object|git cat-file: .*stopped inside object/);
+    }
   });
 
   it('a missing commit: exit 3 with the report and git\'s reason (git cannot walk past it)', async () => {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
 import { displayName } from '../names.js';
 import type { ContentItem } from '../types.js';
@@ -16,6 +17,16 @@ export interface BatchObject {
 }
 
 export type BatchEntry = BatchObject | { id: string; missing: true };
+
+/**
+ * cat-file's output ended inside an object: git died reading it (a damaged pack, a killed
+ * process). A git failure, so it costs the rest of the read, not the report.
+ */
+export class CatFileCut extends GitError {
+  constructor(readonly id: string) {
+    super(`git cat-file output ended inside object ${id}`);
+  }
+}
 
 /** The format we ask `git cat-file --batch=` for; %(rest) carries the path through git untouched. */
 export const BATCH_FORMAT = '%(objectname) %(objecttype) %(objectsize) %(rest)';
@@ -92,7 +103,7 @@ export async function* parseBatch(stream: Readable, maxSize: number, wantAll = f
     }
     buf = Buffer.alloc(0);
   }
-  if (current) throw new Error(`git cat-file output ended inside object ${current.id}`);
+  if (current) throw new CatFileCut(current.id);
 }
 
 /** Missing object ids named in a gap; the rest are counted. */

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
 import type { ContentItem, Source } from '../types.js';
-import { BATCH_FORMAT, blobItem, catFileArgs, missingGap, parseBatch } from './cat-file.js';
+import { BATCH_FORMAT, blobItem, CatFileCut, catFileArgs, missingGap, parseBatch } from './cat-file.js';
 import { firstLine, gitLines, spawnGit, waitForExit } from './exec.js';
 import { shallowCommits, stashCommits, UNSHALLOW_HINT } from './repo.js';
 import { type HeldWalk, inStoreOrder, STORE_ORDER_BOUND, StoreOrder } from './store-order.js';
@@ -291,20 +291,34 @@ export class HistorySource implements Source {
     if (missing.length) this.gaps.push(missingGap(missing));
   }
 
-  /** Reads cat-file to the end, recording a failed exit as a gap. */
+  /**
+   * Reads cat-file to the end. When git dies inside an object, what was read is kept and the rest
+   * is one gap with git's own reason.
+   */
   private async *drain(catFile: ReturnType<typeof spawnGit>, missing: string[]): AsyncGenerator<ContentItem> {
     const catErr = { text: '' };
     const catExit = waitForExit(catFile, catErr);
     catExit.catch(() => undefined);
-    for await (const entry of parseBatch(catFile.stdout!, this.opts.maxFileSize)) {
-      if ('missing' in entry) {
-        missing.push(entry.id);
-        continue;
+    let answered = 0;
+    let cut: CatFileCut | null = null;
+    try {
+      for await (const entry of parseBatch(catFile.stdout!, this.opts.maxFileSize)) {
+        answered++;
+        if ('missing' in entry) {
+          missing.push(entry.id);
+          continue;
+        }
+        yield blobItem(entry);
       }
-      yield blobItem(entry);
+    } catch (err) {
+      if (!(err instanceof CatFileCut)) throw err;
+      cut = err;
     }
     const code = await catExit;
-    if (code !== 0) this.gaps.push({ scope: 'git cat-file', reason: firstLine(catErr.text) || `exit ${code}` });
+    if (cut) {
+      const why = firstLine(catErr.text) || (code !== 0 ? `exit ${code}` : 'output cut short');
+      this.gaps.push({ scope: 'git cat-file', reason: `${why}: stopped inside object ${cut.id} after ${answered} object(s); the rest were not read` });
+    } else if (code !== 0) this.gaps.push({ scope: 'git cat-file', reason: firstLine(catErr.text) || `exit ${code}` });
   }
 }
 
