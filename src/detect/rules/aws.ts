@@ -35,7 +35,7 @@ export const awsRules = defineRules([
     title: 'AWS secret access key',
     severity: 'critical',
     provider: 'aws',
-    keywords: ['aws_secret', 'secret_access_key', 'secretaccesskey', 'aws secret', 'secret-access-key'],
+    keywords: ['aws_secret', 'awssecret', 'secret_access', 'secretaccess', 'aws secret', 'secret-access-key'],
     pattern:
       /(?:aws_?secret_?(?:access_?)?key|secret_?access_?key|secretaccesskey|aws secret access key|secret-access-key)["']?\s{0,4}(?:[:=]|=>|:=)\s{0,4}["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/i,
     minEntropy: 4.0,
@@ -59,7 +59,7 @@ export const awsRules = defineRules([
     title: 'AWS session token',
     severity: 'high',
     provider: 'aws',
-    keywords: ['aws_session_token', 'sessiontoken', 'aws-session-token', 'security_token'],
+    keywords: ['aws_session', 'awssession', 'aws-session-token', 'sessiontoken', 'aws_security', 'awssecurity'],
     pattern: /(?:aws_?session_?token|aws-session-token|sessiontoken|aws_?security_?token)["']?\s{0,4}(?:[:=]|=>)\s{0,4}["']?(?<secret>[A-Za-z0-9\/+=]{100,2048})(?![A-Za-z0-9\/+=])/i,
     minEntropy: 4.0,
     revoke: 'Temporary credentials expire on their own; to cut them short, run nhiscan revoke role-sessions ROLE for the issuing role.',

@@ -80,7 +80,7 @@ export const azureRules = defineRules([
     title: 'Azure DevOps personal access token',
     severity: 'high',
     provider: 'azure',
-    keywords: ['azure_devops', 'ado_pat', 'azure-devops', 'system_accesstoken', 'devops_pat'],
+    keywords: ['azure_devops', 'azuredevops', 'ado_pat', 'azure-devops', 'system_accesstoken', 'devops_pat'],
     pattern: /(?:azure[_-]?devops[_-]?(?:pat|token)|ado_pat|devops_pat|system_accesstoken)["']?\s{0,4}[:=]\s{0,4}["']?(?<secret>[a-z2-7]{52})(?![A-Za-z0-9])/i,
     minEntropy: 3.0,
     revoke: 'Revoke it under User settings > Personal access tokens in Azure DevOps.',

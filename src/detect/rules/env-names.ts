@@ -15,7 +15,8 @@ export const envNameRules = defineRules([
     title: 'GitHub token (legacy 40-hex format) in a GITHUB_TOKEN variable',
     severity: 'critical',
     provider: 'github',
-    keywords: ['github', 'gh_token', 'gh-token'],
+    // Every spelling the pattern takes: `gh` then a separator, or `gh` run into the next word.
+    keywords: ['github', 'gh_', 'gh-', 'gh.', 'ghtoken', 'ghapi', 'ghoauth', 'ghaccess', 'ghauth', 'ghpersonal'],
     // GITHUB_TOKEN, GH_TOKEN, HOMEBREW_GITHUB_API_TOKEN, github.oauth_token… Tokens issued before
     // 2021 are 40 lower-case hex characters with no prefix; the generic rule drops them as hashes.
     // A space also separates: fish `set -gx GITHUB_TOKEN …`, csh `setenv GITHUB_TOKEN …`.
@@ -30,6 +31,8 @@ export const envNameRules = defineRules([
         { text: 'GITHUB_TOKEN="9564b1370de41079f75a1d546feb529c66ce687c"', secret: '9564b1370de41079f75a1d546feb529c66ce687c' },
         { text: "export GH_TOKEN='30e277d44d7633f20a4a93eaaf6dec4a54b36ba8'", secret: '30e277d44d7633f20a4a93eaaf6dec4a54b36ba8' },
         { text: 'set -gx DANGER_GITHUB_API_TOKEN c1fe5b076b62651b87bc14819c9633430bc5b036', secret: 'c1fe5b076b62651b87bc14819c9633430bc5b036' },
+        // No "github" and no "gh_token" in it: the keywords must still take it.
+        { text: 'GH_OAUTH_TOKEN=8f3e1c27b9d04a65e2c7f18b3a9d6e40c5b2f719', secret: '8f3e1c27b9d04a65e2c7f18b3a9d6e40c5b2f719' },
       ],
       negative: [
         'GITHUB_SHA=05c123d208dc7a593cffa4463063d2f9c4beed7c',

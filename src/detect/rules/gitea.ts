@@ -7,7 +7,7 @@ export const giteaRules = defineRules([
     title: 'Gitea/Forgejo access token',
     severity: 'high',
     provider: 'gitea',
-    keywords: ['gitea_token', 'forgejo_token', 'gitea-token'],
+    keywords: ['gitea_token', 'gitea-token', 'forgejo_token', 'forgejo-token'],
     pattern: /(?:gitea|forgejo)[_-]token["']?\s{0,4}[:=]\s{0,4}["']?(?<secret>[a-f0-9]{40})(?![A-Za-z0-9])/i,
     minEntropy: 3.0,
     revoke: 'Delete it in the Gitea user settings (Applications).',

@@ -338,7 +338,7 @@ export const productivityRules = defineRules([
     title: 'Snyk API token',
     severity: 'high',
     provider: 'snyk',
-    keywords: ['snyk_token', 'snyk-token', 'snyk_api_token'],
+    keywords: ['snyk_', 'snyk-'],
     pattern: /snyk[_-](?:api[_-])?token["']?\s{0,4}[:=]\s{0,4}["']?(?<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9])/i,
     minEntropy: 3.0,
     revoke: 'Revoke it in Snyk (Account settings > Auth token).',

@@ -291,7 +291,8 @@ export const registryRules = defineRules([
     title: 'Package index password in .pypirc',
     severity: 'high',
     provider: 'pypi',
-    keywords: ['[pypi]', '[testpypi]', 'repository'],
+    // Every match holds a line that starts with `password`; the section name can be anything.
+    keywords: ['\npassword'],
     pattern: /\[(?:pypi|testpypi|[a-z0-9_-]{1,40})\][^\[]{0,300}?\npassword\s{0,4}[:=]\s{0,4}(?<secret>[^\s]{8,256})/,
     validate: validateConnStringPassword,
     minEntropy: 3.0,
@@ -301,6 +302,8 @@ export const registryRules = defineRules([
         { text: '[distutils]\nindex-servers = pypi\n\n[pypi]\nusername = deploy\npassword = Zq7pN3vK9sW2xYa\n', secret: 'Zq7pN3vK9sW2xYa' },
         // An upload token here (pypi-AgEI…) is reported by pypi-upload-token, which comes first.
         { text: '[internal]\nrepository = https://pkgs.corp.example.net/simple\nusername = ci\npassword = t4Wq9Lm2Xv7Rk3Nz\n', secret: 't4Wq9Lm2Xv7Rk3Nz' },
+        // A section with neither "pypi" nor a repository line: keyed on the password line itself.
+        { text: '[mirror]\nusername = ci\npassword = Hq8Wz3Rt6Yp2Lk9V\n', secret: 'Hq8Wz3Rt6Yp2Lk9V' },
       ],
       negative: ['[pypi]\nusername = __token__\npassword = <your token>\n', '[pypi]\nusername = deploy\npassword = %(PYPI_PASSWORD)s\n'],
     },
