@@ -5,7 +5,7 @@ import type { ContentItem, Source } from '../types.js';
 import { BATCH_FORMAT, blobItem, CatFileCut, catFileArgs, missingGap, parseBatch } from './cat-file.js';
 import { firstLine, gitLines, spawnGit, waitForExit } from './exec.js';
 import { shallowCommits, stashCommits, UNSHALLOW_HINT } from './repo.js';
-import { type HeldWalk, inStoreOrder, STORE_ORDER_BOUND, StoreOrder } from './store-order.js';
+import { type HeldWalk, inStoreOrder, STORE_ORDER_BOUND, STORE_ORDER_CONFIG, StoreOrder } from './store-order.js';
 
 /**
  * How much of rev-list's output may wait in this process for the scan to catch up. rev-list holds
@@ -288,7 +288,9 @@ export class HistorySource implements Source {
   }
 
   private async *allObjects(): AsyncGenerator<ContentItem> {
-    const catFile = spawnGit(this.repo, ['cat-file', '--batch-all-objects', `--batch=${BATCH_FORMAT}`, '--unordered']);
+    // --unordered is store order: the small caches cost nothing here either (curl: 246 -> 69 MiB
+    // peak RSS, 2.7 s of CPU either way).
+    const catFile = spawnGit(this.repo, [...STORE_ORDER_CONFIG, 'cat-file', '--batch-all-objects', `--batch=${BATCH_FORMAT}`, '--unordered']);
     const missing: string[] = [];
     yield* this.drain(catFile, missing);
     if (missing.length) this.gaps.push(missingGap(missing));
