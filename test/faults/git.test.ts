@@ -192,25 +192,38 @@ describe('a missing object costs only itself (item 4)', () => {
     expect(gapText(rep)).toMatch(/git log \(provenance\): .*unable to read tree/);
   });
 
-  it("a damaged pack (cat-file dies inside an object): exit 3, the report with git's reason, with 1 and 2 workers", async () => {
+  it("a damaged pack (cat-file dies inside an object): exit 3, the report with git's reason and every other gap, with 1 and 2 workers", async () => {
     const r = repo();
     const token = githubToken();
     r.commit('leak', { 'leak.env': `T=${token}\n` });
-    // A blob that does not compress is most of the pack, so damage in the pack's middle is inside it.
+    // A walk far larger than a pipe holds, so most of it is still to be fed when cat-file dies.
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 12_000; i++) many[`many/f${i}.txt`] = `${i}\n`;
+    r.commit('many', many);
+    // The newest commit's blobs come first in the pack, so cat-file dies early, on this one.
     r.commit('big', { 'big.txt': `${randomBytes(200_000).toString('hex').replace(/(.{64})/g, '$1\n')}` });
     r.git('repack', '-adq');
+    // And one loose blob gone: the walk names it, a gap of its own that must survive cat-file's death.
+    r.commit('lost', { 'lost.txt': 'gone before the scan\n' });
+    const lost = r.git('rev-parse', 'HEAD:lost.txt').trim();
+    unlinkSync(objectFile(r, lost));
     const pack = readdirSync(join(r.dir, '.git', 'objects', 'pack')).find((f) => f.endsWith('.pack'))!;
     const path = join(r.dir, '.git', 'objects', 'pack', pack);
+    // Damage the big blob's compressed bytes, found by its offset in the pack.
+    const big = r.git('rev-parse', 'HEAD~1:big.txt').trim();
+    const entry = r.git('verify-pack', '-v', path.replace(/\.pack$/, '.idx')).split('\n').find((l) => l.startsWith(big))!;
+    const offset = Number(entry.trim().split(/\s+/)[4]);
     chmodSync(path, 0o644);
     const bytes = readFileSync(path);
-    for (let o = Math.floor(bytes.length / 2); o < Math.floor(bytes.length / 2) + 2000; o++) bytes[o] = bytes[o]! ^ 0x55;
+    for (let o = offset + 100; o < offset + 2100; o++) bytes[o] = bytes[o]! ^ 0x55;
     writeFileSync(path, bytes);
     for (const workers of ['1', '2']) {
       const run = await cli(['scan', r.dir, '-f', 'json', '--show-secrets', '--workers', workers]);
       expectContract(run, { code: 3, secrets: [token], stdoutMayHold: true, says: /^nhiscan: incomplete: / });
       const rep = report(run);
       expect(rep.coverage.complete).toBe(false);
-      expect(gapText(rep)).toMatch(/git cat-file output ended inside object|git cat-file: .*stopped inside object/);
+      expect(gapText(rep), `--workers ${workers}`).toMatch(new RegExp(`(git cat-file output ended inside object|git cat-file: .*stopped inside object) ${big}`));
+      expect(gapText(rep), `--workers ${workers}`).toContain(`git objects: 1 object(s) missing or unreadable: ${lost}`);
     }
   });
 

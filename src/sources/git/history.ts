@@ -3,7 +3,7 @@ import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
 import type { ContentItem, Source } from '../types.js';
 import { BATCH_FORMAT, blobItem, CatFileCut, catFileArgs, missingGap, parseBatch } from './cat-file.js';
-import { firstLine, gitLines, spawnGit, waitForExit } from './exec.js';
+import { firstLine, spawnGit, waitForExit } from './exec.js';
 import { shallowCommits, stashCommits, UNSHALLOW_HINT } from './repo.js';
 import { type HeldWalk, inStoreOrder, STORE_ORDER_BOUND, STORE_ORDER_CONFIG, StoreOrder } from './store-order.js';
 
@@ -85,8 +85,10 @@ export class HistorySource implements Source {
     // The walk is fed to cat-file while its output is read below, as fast as cat-file takes it.
     const feeding = (async () => {
       try {
-        while (!next.done && !stdin.destroyed) {
-          if (!stdin.write(`${next.value.join('\n')}\n`, 'latin1')) await drained(stdin);
+        // The walk is taken to its end even once cat-file has died: its last steps record the
+        // missing objects, missing trees and a failed rev-list, which are gaps of their own.
+        while (!next.done) {
+          if (!stdin.destroyed && !stdin.write(`${next.value.join('\n')}\n`, 'latin1')) await drained(stdin);
           next = await walk.next();
         }
       } finally {
@@ -110,6 +112,8 @@ export class HistorySource implements Source {
   private held: HeldWalk | null = null;
   /** Stops the walk's git processes when the scan ends early. */
   private stopWalk: (() => void) | null = null;
+  /** The scan ended early: nothing more is started (see afterWalks). */
+  private stopped = false;
 
   /**
    * Hits back in walk order after a scan in store order, so the report is the same whichever
@@ -130,19 +134,24 @@ export class HistorySource implements Source {
    * the order git stores the objects (see store-order.ts); a larger one streams in walk order.
    */
   private async *walkLines(): AsyncGenerator<string[]> {
-    const { missing, trees, revList } = await this.startWalk();
+    const { missing, trees, revList, killTrees } = await this.startWalk();
     const order = new StoreOrder(this.repo);
     const stop = () => {
       revList.kill();
       order.cancel();
     };
-    this.stopWalk = stop;
+    this.stopWalk = () => {
+      this.stopped = true;
+      stop();
+      killTrees();
+    };
     const err = { text: '' };
     const exit = waitForExit(revList, err);
     exit.catch(() => undefined);
     const lines = lineSplitter((id) => missing.push(id));
     let held: Buffer[] | null = [];
     let heldSize = 0;
+    let finished = false;
     try {
       // Read rev-list to its end as fast as it writes (see WALK_BUFFER_BYTES).
       for await (const chunk of bufferedChunks(revList.stdout!, WALK_BUFFER_BYTES)) {
@@ -171,9 +180,12 @@ export class HistorySource implements Source {
           held = null;
           yield* inOrder.pieces();
         } else {
-          const out = held.flatMap((chunk) => lines(chunk));
+          const chunks = held;
           held = null;
-          if (out.length) yield out;
+          while (chunks.length) {
+            const out = lines(chunks.shift()!);
+            if (out.length) yield out;
+          }
         }
       }
       const last = lines(null);
@@ -181,8 +193,11 @@ export class HistorySource implements Source {
       if (code !== 0) this.gaps.push({ scope: 'git rev-list', reason: firstLine(err.text) || `exit ${code}` });
       await this.endWalk(code === 0, trees, missing);
       this.missing.push(...missing);
+      finished = true;
     } finally {
-      stop();
+      // Ended early (the scan stopped taking lines): the tree walk is stopped too.
+      if (finished) stop();
+      else this.stopWalk();
     }
   }
 
@@ -196,7 +211,7 @@ export class HistorySource implements Source {
   }
 
   /** The stash reflog, then rev-list over every ref, with the tree-only listing beside it. */
-  private async startWalk(): Promise<{ missing: string[]; trees: Promise<string[] | GitError>; revList: ReturnType<typeof spawnGit> }> {
+  private async startWalk(): Promise<{ missing: string[]; trees: Promise<string[] | GitError>; revList: ReturnType<typeof spawnGit>; killTrees: () => void }> {
     try {
       this.stashes = await stashCommits(this.repo);
     } catch (err) {
@@ -210,15 +225,17 @@ export class HistorySource implements Source {
     // read in store order), and with the walks' small caches each holds 40-50 MiB, well under the
     // scan's later peak. On curl this was 0.91x the wall time (4 pairs) at the same peak.
     const revList = spawnGit(this.repo, ['rev-list', ...walk, '--filter=object:type=blob']);
-    const trees = this.missingTrees(walk);
+    const treeWalk = this.missingTrees(walk);
     const blobsWalked = new Promise<void>((resolve) => {
       revList.once('close', () => resolve());
       revList.once('error', () => resolve());
     });
-    // The provenance walk starts only once both have exited, never beside them.
-    const walked = () => this.afterWalks?.();
-    Promise.all([blobsWalked, trees]).then(walked, walked);
-    return { missing: [], trees, revList };
+    // The provenance walk starts only once both have exited, never beside them, and not at all
+    // once the scan has stopped early.
+    void Promise.allSettled([blobsWalked, treeWalk.ids]).then(() => {
+      if (!this.stopped) this.afterWalks?.();
+    });
+    return { missing: [], trees: treeWalk.ids, revList, killTrees: treeWalk.kill };
   }
 
   /** Missing trees count only when the walk itself finished: a failed walk is its own gap. */
@@ -259,18 +276,25 @@ export class HistorySource implements Source {
     if (this.missing.length) this.gaps.push(missingGap([...new Set(this.missing)]));
   }
 
-  private async missingTrees(walk: string[]): Promise<string[] | GitError> {
+  /** The tree-only walk's `?<id>` lines; `kill` stops it when the scan ends early. */
+  private missingTrees(walk: string[]): { ids: Promise<string[] | GitError>; kill: () => void } {
+    const args = ['rev-list', ...walk, '--filter=object:type=tree'];
+    const child = spawnGit(this.repo, args);
+    const stderr = { text: '' };
+    const exited = waitForExit(child, stderr);
+    exited.catch(() => undefined);
     const ids: string[] = [];
-    try {
-      for await (const line of gitLines(this.repo, ['rev-list', ...walk, '--filter=object:type=tree'])) {
-        if (line.startsWith('?')) ids.push(line.slice(1).trim());
-      }
-    } catch (err) {
-      if (err instanceof GitError) return err;
-      throw err;
-    }
-    return ids;
+    // Only its `?<id>` lines are wanted; every other line is a tree or commit, and dropped.
+    const lines = lineSplitter((id) => ids.push(id));
+    const result = (async (): Promise<string[] | GitError> => {
+      for await (const chunk of bufferedChunks(child.stdout!, WALK_BUFFER_BYTES)) lines(chunk as Buffer);
+      lines(null);
+      const code = await exited;
+      return code === 0 ? ids : new GitError(`git rev-list failed: ${firstLine(stderr.text) || `exit ${code}`}`);
+    })();
+    return { ids: result, kill: () => child.kill() };
   }
+
 
   private async noteShallow(): Promise<void> {
     try {
