@@ -42,6 +42,8 @@ describe('--workers', () => {
       const many = report(['scan', r.dir, '-f', 'json', '--workers', n, '--show-secrets']);
       expect(many.code).toBe(1);
       expect(many.rep).toEqual(one.rep);
+      // The same bytes, not only the same values: keys in the same order.
+      expect(JSON.stringify(many.rep)).toBe(JSON.stringify(one.rep));
     }
     const found = one.rep.findings.map((f: { secret: string }) => f.secret);
     for (const s of secrets) expect(found).toContain(s);
@@ -64,6 +66,30 @@ describe('--workers', () => {
     expect(two.rep).toEqual(one.rep);
     expect(JSON.stringify(two.rep.coverage.gaps)).toContain(gone);
     expect(two.rep.findings.map((f: { secret: string }) => f.secret)).toContain(late);
+  });
+
+  it('missing objects and a missing commit are the same gaps with 1 and 2 workers, ids in sorted order', () => {
+    const r = repo();
+    r.commit('base', { 'a.txt': 'a\n' });
+    const ids: string[] = [];
+    for (let i = 0; i < 14; i++) {
+      r.commit(`c${i}`, { [`f${i}.txt`]: `content ${i}\n` });
+      ids.push(r.git('rev-parse', `HEAD:f${i}.txt`).trim());
+    }
+    for (const id of ids) unlinkSync(join(r.dir, '.git', 'objects', id.slice(0, 2), id.slice(2)));
+    const one = report(['scan', r.dir, '-f', 'json', '--workers', '1']);
+    const two = report(['scan', r.dir, '-f', 'json', '--workers', '2']);
+    expect(one.code).toBe(3);
+    expect(JSON.stringify(two.rep)).toBe(JSON.stringify(one.rep));
+    const gap = one.rep.coverage.gaps.find((g: { scope: string }) => g.scope === 'git objects');
+    expect(gap.reason).toContain(`14 object(s) missing or unreadable: ${[...ids].sort().slice(0, 10).join(', ')} (+4 more)`);
+    // A missing commit stops git log too; with no hit to attach provenance to, neither reports it.
+    r.commit('more', { 'b.txt': 'b\n' });
+    unlinkSync(join(r.dir, '.git', 'objects', ...((c) => [c.slice(0, 2), c.slice(2)])(r.git('rev-parse', 'HEAD~1').trim())));
+    const oneC = report(['scan', r.dir, '-f', 'json', '--workers', '1']);
+    const twoC = report(['scan', r.dir, '-f', 'json', '--workers', '2']);
+    expect(oneC.code).toBe(3);
+    expect(twoC.rep.coverage.gaps).toEqual(oneC.rep.coverage.gaps);
   });
 
   it('takes auto, and rejects a worker count that is not a whole number from 1 to 256', () => {

@@ -27,7 +27,8 @@ export function isBinary(data: Buffer): boolean {
 
 /** An empty tally, summed by whoever scans (the main thread, or each worker). */
 export function emptyStats(): ScanStats {
-  return { blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0, suppressed: 0 };
+  // Every key from the start, so the report's keys come in one order with 1 worker or N.
+  return { blobs: 0, bytes: 0, skippedBinary: 0, skippedLarge: 0, suppressed: 0, regexChars: 0, dropped: {} };
 }
 
 /**

@@ -109,7 +109,9 @@ export async function* parseBatch(stream: Readable, maxSize: number, wantAll = f
 /** Missing object ids named in a gap; the rest are counted. */
 const MAX_MISSING_IDS = 10;
 
-export function missingGap(ids: string[]): CoverageGap {
+export function missingGap(found: string[]): CoverageGap {
+  // Sorted, so the ids named do not depend on the order the objects were read in, or by which worker.
+  const ids = [...new Set(found)].sort();
   const shown = ids.slice(0, MAX_MISSING_IDS).join(', ');
   const more = ids.length > MAX_MISSING_IDS ? ` (+${ids.length - MAX_MISSING_IDS} more)` : '';
   return { scope: 'git objects', reason: `${ids.length} object(s) missing or unreadable: ${shown}${more}` };

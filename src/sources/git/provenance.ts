@@ -133,7 +133,8 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
         for (const line of text.split(/\r\n|\n|\r/)) parse.line(line);
       }
       // A walk git cannot finish keeps what it found so far and becomes a gap, as in introductionsOf.
-      if (failure !== null) gaps.push({ scope: 'git log (provenance)', reason: failure });
+      // Only when provenance was wanted: with no hit the walk after the scan would not have run.
+      if (failure !== null && wanted.size > 0) gaps.push({ scope: 'git log (provenance)', reason: failure });
       return oldestFirst(byBlob);
     },
   };
