@@ -84,10 +84,13 @@ describe('--workers', () => {
     const gap = one.rep.coverage.gaps.find((g: { scope: string }) => g.scope === 'git objects');
     expect(gap.reason).toContain(`14 object(s) missing or unreadable: ${[...ids].sort().slice(0, 10).join(', ')} (+4 more)`);
     // A missing commit stops git log too; with no hit to attach provenance to, neither reports it.
-    r.commit('more', { 'b.txt': 'b\n' });
-    unlinkSync(join(r.dir, '.git', 'objects', ...((c) => [c.slice(0, 2), c.slice(2)])(r.git('rev-parse', 'HEAD~1').trim())));
-    const oneC = report(['scan', r.dir, '-f', 'json', '--workers', '1']);
-    const twoC = report(['scan', r.dir, '-f', 'json', '--workers', '2']);
+    // (Its own repository: once blobs are gone, git can no longer commit the index that names them.)
+    const c = repo();
+    for (let i = 0; i < 3; i++) c.commit(`c${i}`, { [`f${i}.txt`]: `content ${i}\n` });
+    const middle = c.git('rev-parse', 'HEAD~1').trim();
+    unlinkSync(join(c.dir, '.git', 'objects', middle.slice(0, 2), middle.slice(2)));
+    const oneC = report(['scan', c.dir, '-f', 'json', '--workers', '1']);
+    const twoC = report(['scan', c.dir, '-f', 'json', '--workers', '2']);
     expect(oneC.code).toBe(3);
     expect(twoC.rep.coverage.gaps).toEqual(oneC.rep.coverage.gaps);
   });
