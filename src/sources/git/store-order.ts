@@ -11,7 +11,10 @@ import { spawnGit, WALK_CONFIG } from './exec.js';
  */
 export const STORE_ORDER_CONFIG = WALK_CONFIG;
 
-/** Past this many bytes of object names (about 1.6 million objects) the walk keeps its own order. */
+/**
+ * Past this many bytes the walk keeps its own order: of the walk's lines (about 60 bytes a blob, so
+ * about a million blobs) and, separately, of git's listing (41 bytes an object, 1.6 million).
+ */
 export const STORE_ORDER_BOUND = 64 * 1024 * 1024;
 
 /**
