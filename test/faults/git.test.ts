@@ -207,12 +207,14 @@ describe('a missing object costs only itself (item 4)', () => {
     r.commit('lost', { 'lost.txt': 'gone before the scan\n' });
     const lost = r.git('rev-parse', 'HEAD:lost.txt').trim();
     unlinkSync(objectFile(r, lost));
-    const pack = readdirSync(join(r.dir, '.git', 'objects', 'pack')).find((f) => f.endsWith('.pack'))!;
-    const path = join(r.dir, '.git', 'objects', 'pack', pack);
+    const packs = readdirSync(join(r.dir, '.git', 'objects', 'pack')).filter((f) => f.endsWith('.pack'));
+    expect(packs).toHaveLength(1);
+    const path = join(r.dir, '.git', 'objects', 'pack', packs[0]!);
     // Damage the big blob's compressed bytes, found by its offset in the pack.
     const big = r.git('rev-parse', 'HEAD~1:big.txt').trim();
-    const entry = r.git('verify-pack', '-v', path.replace(/\.pack$/, '.idx')).split('\n').find((l) => l.startsWith(big))!;
-    const offset = Number(entry.trim().split(/\s+/)[4]);
+    const entry = r.git('verify-pack', '-v', path.replace(/\.pack$/, '.idx')).split('\n').find((l) => l.startsWith(big));
+    expect(entry, 'the big blob is in the pack').toBeDefined();
+    const offset = Number(entry!.trim().split(/\s+/)[4]);
     chmodSync(path, 0o644);
     const bytes = readFileSync(path);
     for (let o = offset + 100; o < offset + 2100; o++) bytes[o] = bytes[o]! ^ 0x55;

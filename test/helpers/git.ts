@@ -17,6 +17,9 @@ export class TempRepo {
       this.git('config', 'user.email', 'dev@example.org');
       this.git('config', 'user.name', 'Dev Eloper');
       this.git('config', 'commit.gpgsign', 'false');
+      // No automatic gc: a commit of thousands of files would start one in the background, racing
+      // the test's own repack and moving objects between packs under it (this failed on CI).
+      this.git('config', 'gc.auto', '0');
     }
   }
 
