@@ -262,13 +262,17 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   const failures: CoverageGap[] = [];
   const fileMatcher = new FileMatcher(activeFileRules(config));
   const { workers, small } = source instanceof HistorySource && !opts.allObjects ? await workerCount(source.repo, opts.workers) : { workers: 1, small: false };
-  // With one worker on a small history a core is left to git: the provenance walk's git log runs
-  // there beside the scan (its output kept, parsed after). With more workers every core is busy
-  // scanning, and a large history's log output is too much to keep: then it runs after the scan.
+  // The provenance walk's git log runs beside the others when a core is left for it, writing into
+  // a file that is parsed after the scan: beside the one walk of a repository of up to about a
+  // million objects, whatever the worker count (the scan waits for that walk, which needs one
+  // core); or, after the two walks of a larger one, beside a one-worker scan of a small history.
+  // Otherwise it runs after the scan.
   let early: ReturnType<typeof earlyIntroductions> | null = null;
-  if (source instanceof HistorySource && !opts.allObjects && workers === 1 && small) {
+  if (source instanceof HistorySource && !opts.allObjects) {
     const history = source;
-    history.afterWalks = () => (early = earlyIntroductions(history.repo, ['--all', ...history.stashes]));
+    history.provenanceBeside = (when) => {
+      if (when === 'walk' || (workers === 1 && small)) early = earlyIntroductions(history.repo, ['--all', ...history.stashes]);
+    };
   }
   let hits: BlobHits[];
   let stats: ScanStats;

@@ -1,7 +1,7 @@
-// The provenance walk that runs beside the scan (earlyIntroductions) gives what the walk after the
-// scan (introductionsOf) gives, gaps included. The scan takes the early path only when the blob
-// walks finish before the scan does, so it is tested here directly, not left to timing.
-import { mkdtempSync, unlinkSync } from 'node:fs';
+// The provenance walk that runs beside the walk or the scan (earlyIntroductions) gives what the walk
+// after the scan (introductionsOf) gives, gaps included. Which path a scan takes depends on the
+// repository's size and the worker count, so both are tested here directly.
+import { mkdtempSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,5 +57,37 @@ describe('earlyIntroductions', () => {
     const got = await earlyIntroductions(notRepo, ['--all']).finish(new Set(['0123']), gaps);
     expect(got.size).toBe(0);
     expect(gaps.map((g) => g.scope)).toEqual(['git log (provenance)']);
+  });
+});
+
+describe("earlyIntroductions' file", () => {
+  it("git log writes into a file of its own, mode 0600 in a 0700 directory, removed once read; with no temporary directory the walk runs after", async () => {
+    const r = repo();
+    r.commit('a', { 'leak.env': 'K=1\n' });
+    const blob = r.git('rev-parse', 'HEAD:leak.env').trim();
+    const wanted = new Set([blob]);
+    const expected = await introductionsOf(r.dir, ['--all'], wanted, []);
+    const saved = process.env.TMPDIR;
+    const tmp = mkdtempSync(join(tmpdir(), 'nhiscan-tmp-'));
+    try {
+      process.env.TMPDIR = tmp;
+      const early = earlyIntroductions(r.dir, ['--all']);
+      const dirs = readdirSync(tmp);
+      expect(dirs).toHaveLength(1);
+      expect(statSync(join(tmp, dirs[0]!)).mode & 0o777).toBe(0o700);
+      expect(statSync(join(tmp, dirs[0]!, 'log')).mode & 0o777).toBe(0o600);
+      const gaps: CoverageGap[] = [];
+      expect(await early.finish(wanted, gaps)).toEqual(expected);
+      expect(gaps).toEqual([]);
+      expect(readdirSync(tmp)).toEqual([]);
+      process.env.TMPDIR = join(tmp, 'gone', 'deeper');
+      const late: CoverageGap[] = [];
+      expect(await earlyIntroductions(r.dir, ['--all']).finish(wanted, late)).toEqual(expected);
+      expect(late).toEqual([]);
+      expect(expected.get(blob)!.map((i) => i.path)).toEqual(['leak.env']);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 });

@@ -2,7 +2,7 @@
 // the reordering must hand every walked line to cat-file exactly once, whatever git's listing
 // holds and however its output was cut into chunks, and the report must not depend on the order.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catFileArgs } from '../src/sources/git/cat-file.js';
@@ -74,6 +74,16 @@ describe('inStoreOrder', () => {
     }
   });
 
+  it("drops the lines of objects listed as trees, commits or tags, and keeps blobs, unreadable and untyped ones", () => {
+    const walk = [hex(1), `${hex(2)} `, `${hex(3)} src`, `${hex(4)} src/a.js`, `${hex(5)} v1.0`, `${hex(6)} b.txt`, `${hex(7)} unlisted`, `${hex(9)} corrupt.txt`, `${hex(10)} old`].join('\n');
+    // git lists a corrupt loose object as `missing`: reading it is what reports it, so it is kept.
+    const stored = [`${hex(6)} blob`, `${hex(1)} commit`, `${hex(3)} tree`, `${hex(9)} missing`, `${hex(2)} tree`, `${hex(5)} tag`, `${hex(4)} blob`, hex(10), hex(8)].join('\n') + '\n';
+    const held = inStoreOrder([buf(walk)], [buf(stored)], () => undefined);
+    expect(linesOf(held)).toEqual([`${hex(6)} b.txt`, `${hex(9)} corrupt.txt`, `${hex(4)} src/a.js`, `${hex(10)} old`, `${hex(7)} unlisted`]);
+    // Walk order is still known for what is kept (toWalkOrder sorts hits by it).
+    expect(Object.fromEntries(held.walkIndexOf(new Set([hex(4), hex(6), hex(7), hex(9)])))).toEqual({ [hex(4)]: 3, [hex(6)]: 5, [hex(7)]: 6, [hex(9)]: 7 });
+  });
+
   it('hands out an empty walk as no lines', () => {
     expect(linesOf(inStoreOrder([], [buf(`${hex(1)}\n`)], () => undefined))).toEqual([]);
   });
@@ -86,7 +96,8 @@ describe('StoreOrder', () => {
     r.git('gc', '-q');
     r.commit('loose', { 'new.txt': 'after the pack\n' });
     const ids = (await new StoreOrder(r.dir).take())!.map((c) => c.toString('latin1')).join('').trim().split('\n');
-    const all = r.git('cat-file', '--batch-all-objects', '--batch-check=%(objectname)').trim().split('\n');
+    // With each object's type: what lets one walk of every object be split into its blobs.
+    const all = r.git('cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype)').trim().split('\n');
     expect(ids.length).toBe(all.length);
     expect([...ids].sort()).toEqual([...all].sort());
   });
@@ -180,6 +191,48 @@ describe('history in store order', () => {
     expect(streamed.paths).toEqual(held.paths);
     expect(held.gaps).toEqual([]);
     expect(streamed.gaps).toEqual([]);
+  });
+
+  it('one walk of every object or two walks of blobs and trees: the same blobs, and a missing tree is a gap either way', async () => {
+    const r = repo();
+    r.commit('a', { 'dir/sub/a.txt': 'a\n', 'b.txt': 'b\n' });
+    r.commit('b', { 'dir/sub/a.txt': 'a2\n', 'other/c.txt': 'c\n' });
+    const tree = r.git('rev-parse', 'HEAD~1:dir/sub').trim();
+    const read = async (bound?: number) => {
+      const source = new HistorySource(r.dir, { maxFileSize: 1 << 20, allObjects: false, storeOrderBound: bound });
+      const paths: string[] = [];
+      for await (const item of source.items()) paths.push(item.path);
+      // Held and put in store order only by the one walk here (the bound of 0 streams the two).
+      expect(source.storeOrdered).toBe(bound === undefined);
+      return { paths: paths.sort(), gaps: source.gaps.map((g) => `${g.scope}: ${g.reason}`) };
+    };
+    const one = await read();
+    const two = await read(0);
+    expect(one.paths).toEqual(['b.txt', 'dir/sub/a.txt', 'dir/sub/a.txt', 'other/c.txt']);
+    expect(two).toEqual(one);
+    expect(one.gaps).toEqual([]);
+    unlinkSync(join(r.dir, '.git', 'objects', tree.slice(0, 2), tree.slice(2)));
+    const oneMissing = await read();
+    const twoMissing = await read(0);
+    expect(oneMissing.gaps.join('\n')).toContain(tree);
+    expect(twoMissing).toEqual(oneMissing);
+    expect(oneMissing.paths).toEqual(['b.txt', 'dir/sub/a.txt', 'other/c.txt']);
+  });
+
+  it('starts over with two walks when the one walk outgrows the bound git\'s count promised it would fit in', async () => {
+    const r = repo();
+    // Paths far longer than the 64 bytes an object is taken to cost: the count says the walk fits,
+    // the walk itself does not.
+    const long = (i: number) => `${'d'.repeat(120)}/${'f'.repeat(100)}${i}.txt`;
+    r.commit('a', Object.fromEntries([0, 1, 2, 3].map((i) => [long(i), `content ${i}\n`])));
+    const objects = Number(/^count: (\d+)$/m.exec(r.git('count-objects', '-v'))![1]);
+    const source = new HistorySource(r.dir, { maxFileSize: 1 << 20, allObjects: false, storeOrderBound: objects * 64 });
+    const paths: string[] = [];
+    for await (const item of source.items()) paths.push(item.path);
+    expect(paths.sort()).toEqual([0, 1, 2, 3].map(long));
+    expect(source.gaps).toEqual([]);
+    // The blob walk alone is still over the bound: it streamed in walk order.
+    expect(source.storeOrdered).toBe(false);
   });
 
   it("gives cat-file the walks' small caches in store order only", () => {

@@ -1,3 +1,6 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
 import { firstLine, gitLines, gitPath, spawnGit, waitForExit } from './exec.js';
@@ -96,48 +99,86 @@ function oldestFirst(byBlob: Map<string, Map<string, CommitInfo>>): Map<string, 
 
 /**
  * The provenance walk started before the wanted blobs are known, so git's part of it runs beside
- * the scan: git log's output is only kept meanwhile (2.5 MB on express, 25 MB on curl), and parsed
- * for the wanted blobs once the scan is done, so the walk takes no time from the scanning thread.
- * The result and its gaps are those of introductionsOf.
+ * the walk or the scan. git log writes straight into a file of its own (mode 0600, in a directory
+ * only we can enter, removed once read): its output (2.5 MB on express, 24.5 MB on curl) is neither
+ * relayed by the scanning thread nor held in this process's memory meanwhile, and it is parsed for
+ * the wanted blobs once the scan is done. Commit subjects can hold secrets, hence the mode. When no
+ * such file can be made, finish runs the walk after the scan, as introductionsOf; the result and
+ * its gaps are those of introductionsOf either way.
  */
 export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wanted: ReadonlySet<string>, gaps: CoverageGap[]): Promise<Map<string, Introduction[]>> } {
-  const args = LOG_ARGS(revArgs);
-  const chunks: Buffer[] = [];
+  const out = logFile();
   const stderr = { text: '' };
-  let exited: Promise<number>;
-  try {
-    const child = spawnGit(repo, args);
-    child.stdout!.on('data', (c: Buffer) => chunks.push(c));
-    exited = waitForExit(child, stderr);
-  } catch (err) {
-    exited = Promise.reject(err);
+  let exited: Promise<number> = Promise.resolve(0);
+  if (out) {
+    try {
+      const child = spawnGit(repo, LOG_ARGS(revArgs), { stdio: ['ignore', out.fd, 'pipe'] });
+      exited = waitForExit(child, stderr);
+    } catch (err) {
+      exited = Promise.reject(err);
+    } finally {
+      // The child has its own copy of the descriptor.
+      closeSync(out.fd);
+    }
+    exited.catch(() => undefined);
   }
-  exited.catch(() => undefined);
   return {
     async finish(wanted, gaps) {
-      let failure: string | null = null;
+      if (!out) return introductionsOf(repo, revArgs, wanted, gaps);
       try {
-        const code = await exited;
-        if (code !== 0) failure = `git log failed: ${firstLine(stderr.text) || `exit ${code}`}`;
-      } catch (err) {
-        if (!(err instanceof GitError)) throw err;
-        failure = err.message;
+        let failure: string | null = null;
+        try {
+          const code = await exited;
+          if (code !== 0) failure = `git log failed: ${firstLine(stderr.text) || `exit ${code}`}`;
+        } catch (err) {
+          if (!(err instanceof GitError)) throw err;
+          failure = err.message;
+        }
+        const byBlob = new Map<string, Map<string, CommitInfo>>();
+        if (wanted.size > 0) {
+          const parse = introductionParser((blob, path, commit) => {
+            if (wanted.has(blob)) keepEarliest(byBlob, blob, path, commit);
+          }, {});
+          // The same line breaks as gitLines' readline: LF, CRLF and a lone CR.
+          for (const line of readFileSync(out.path, 'latin1').split(/\r\n|\n|\r/)) parse.line(line);
+        }
+        // A walk git cannot finish keeps what it found so far and becomes a gap, as in introductionsOf.
+        // Only when provenance was wanted: with no hit the walk after the scan would not have run.
+        if (failure !== null && wanted.size > 0) gaps.push({ scope: 'git log (provenance)', reason: failure });
+        return oldestFirst(byBlob);
+      } finally {
+        out.remove();
       }
-      const byBlob = new Map<string, Map<string, CommitInfo>>();
-      if (wanted.size > 0) {
-        const parse = introductionParser((blob, path, commit) => {
-          if (wanted.has(blob)) keepEarliest(byBlob, blob, path, commit);
-        }, {});
-        // The same line breaks as gitLines' readline: LF, CRLF and a lone CR.
-        const text = Buffer.concat(chunks).toString('latin1');
-        for (const line of text.split(/\r\n|\n|\r/)) parse.line(line);
-      }
-      // A walk git cannot finish keeps what it found so far and becomes a gap, as in introductionsOf.
-      // Only when provenance was wanted: with no hit the walk after the scan would not have run.
-      if (failure !== null && wanted.size > 0) gaps.push({ scope: 'git log (provenance)', reason: failure });
-      return oldestFirst(byBlob);
     },
   };
+}
+
+/**
+ * A new file for git log's output, open for writing, in a directory of its own under the system's
+ * temporary directory; removed by `remove`, or at exit if the scan never got that far. Null when
+ * none can be made (no writable temporary directory): the walk then runs after the scan.
+ */
+function logFile(): { fd: number; path: string; remove(): void } | null {
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'nhiscan-log-'));
+  } catch (err) {
+    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
+    return null;
+  }
+  const remove = () => {
+    process.off('exit', remove);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', remove);
+  try {
+    const path = join(dir, 'log');
+    return { fd: openSync(path, 'wx', 0o600), path, remove };
+  } catch (err) {
+    remove();
+    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
+    return null;
+  }
 }
 
 /**

@@ -154,3 +154,16 @@ export async function unreachableCommits(cwd: string): Promise<string[]> {
     .map((l) => /^unreachable commit ([0-9a-f]{40,64})$/.exec(l)?.[1])
     .filter((x): x is string => Boolean(x));
 }
+
+/**
+ * How many objects the repository holds, packed and loose (`git count-objects -v`, which reads no
+ * object), or null when git cannot say. Alternates are not counted.
+ */
+export async function objectCount(cwd: string): Promise<number | null> {
+  const r = await gitRun(cwd, ['count-objects', '-v']);
+  if (r.code !== 0) return null;
+  const field = (key: string) => /^(\d+)$/.exec(new RegExp(`^${key}: (.*)$`, 'm').exec(r.stdout)?.[1] ?? '')?.[1];
+  const loose = field('count');
+  const packed = field('in-pack');
+  return loose === undefined || packed === undefined ? null : Number(loose) + Number(packed);
+}
