@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
-import { firstLine, gitLines, gitPath, spawnGit, waitForExit } from './exec.js';
+import { gitLines, gitPath, spawnGit, waitForExit } from './exec.js';
 import { headCommit } from './repo.js';
 
 export interface CommitInfo {
@@ -126,25 +126,24 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
     async finish(wanted, gaps) {
       if (!out) return introductionsOf(repo, revArgs, wanted, gaps);
       try {
-        let failure: string | null = null;
+        let failed: boolean;
         try {
-          const code = await exited;
-          if (code !== 0) failure = `git log failed: ${firstLine(stderr.text) || `exit ${code}`}`;
+          failed = (await exited) !== 0;
         } catch (err) {
           if (!(err instanceof GitError)) throw err;
-          failure = err.message;
+          failed = true;
         }
+        if (wanted.size === 0) return new Map();
+        // A failed walk is walked again, after the scan: a full disk under the file fails it as
+        // surely as a missing tree, and only the second walk tells them apart. One git cannot
+        // finish keeps what it found so far and becomes a gap there.
+        if (failed) return await introductionsOf(repo, revArgs, wanted, gaps);
         const byBlob = new Map<string, Map<string, CommitInfo>>();
-        if (wanted.size > 0) {
-          const parse = introductionParser((blob, path, commit) => {
-            if (wanted.has(blob)) keepEarliest(byBlob, blob, path, commit);
-          }, {});
-          // The same line breaks as gitLines' readline: LF, CRLF and a lone CR.
-          for (const line of readFileSync(out.path, 'latin1').split(/\r\n|\n|\r/)) parse.line(line);
-        }
-        // A walk git cannot finish keeps what it found so far and becomes a gap, as in introductionsOf.
-        // Only when provenance was wanted: with no hit the walk after the scan would not have run.
-        if (failure !== null && wanted.size > 0) gaps.push({ scope: 'git log (provenance)', reason: failure });
+        const parse = introductionParser((blob, path, commit) => {
+          if (wanted.has(blob)) keepEarliest(byBlob, blob, path, commit);
+        }, {});
+        // The same line breaks as gitLines' readline: LF, CRLF and a lone CR.
+        for (const line of readFileSync(out.path, 'latin1').split(/\r\n|\n|\r/)) parse.line(line);
         return oldestFirst(byBlob);
       } finally {
         out.remove();
