@@ -1,4 +1,5 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError } from '../../errors.js';
@@ -142,8 +143,15 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
         const parse = introductionParser((blob, path, commit) => {
           if (wanted.has(blob)) keepEarliest(byBlob, blob, path, commit);
         }, {});
-        // The same line breaks as gitLines' readline: LF, CRLF and a lone CR.
-        for (const line of readFileSync(out.path, 'latin1').split(/\r\n|\n|\r/)) parse.line(line);
+        // Line by line, as gitLines reads git's own output (the same line breaks, latin1): read
+        // whole, curl's 24.5 MB file and its lines were the scan's memory peak, with the workers'
+        // heaps not yet given back.
+        const rl = createInterface({ input: createReadStream(out.path, { encoding: 'latin1' }), crlfDelay: Infinity });
+        try {
+          for await (const line of rl) parse.line(line);
+        } finally {
+          rl.close();
+        }
         return oldestFirst(byBlob);
       } finally {
         out.remove();
