@@ -126,6 +126,7 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
   return {
     async finish(wanted, gaps) {
       if (!out) return introductionsOf(repo, revArgs, wanted, gaps);
+      let reading = false;
       try {
         let failed: boolean;
         try {
@@ -146,7 +147,8 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
         // Line by line, as gitLines reads git's own output (the same line breaks, latin1): read
         // whole, curl's 24.5 MB file and its lines were the scan's memory peak, with the workers'
         // heaps not yet given back.
-        const rl = createInterface({ input: createReadStream(out.path, { encoding: 'latin1' }), crlfDelay: Infinity });
+        reading = true;
+        const rl = createInterface({ input: createReadStream('', { fd: out.readFd, encoding: 'latin1', start: 0 }), crlfDelay: Infinity });
         try {
           for await (const line of rl) parse.line(line);
         } finally {
@@ -154,6 +156,8 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
         }
         return oldestFirst(byBlob);
       } finally {
+        // The stream closes the descriptor it read; one never read is closed here.
+        if (!reading) closeSync(out.readFd);
         out.remove();
       }
     },
@@ -161,11 +165,13 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
 }
 
 /**
- * A new file for git log's output, open for writing, in a directory of its own under the system's
- * temporary directory; removed by `remove`, or at exit if the scan never got that far. Null when
- * none can be made (no writable temporary directory): the walk then runs after the scan.
+ * A new file for git log's output, open for writing (for git) and for reading (for us), in a
+ * directory of its own under the system's temporary directory. Both names are removed at once where
+ * the system allows it (an open file needs no name), so a scan killed by a signal leaves nothing
+ * behind; elsewhere at `remove`, or at exit. Null when none can be made (no writable temporary
+ * directory): the walk then runs after the scan.
  */
-function logFile(): { fd: number; path: string; remove(): void } | null {
+function logFile(): { fd: number; readFd: number; remove(): void } | null {
   let dir: string;
   try {
     dir = mkdtempSync(join(tmpdir(), 'nhiscan-log-'));
@@ -173,19 +179,33 @@ function logFile(): { fd: number; path: string; remove(): void } | null {
     if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
     return null;
   }
+  let removed = false;
   const remove = () => {
     process.off('exit', remove);
+    if (removed) return;
+    removed = true;
     rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', remove);
+  const path = join(dir, 'log');
+  let fd: number;
+  let readFd: number;
   try {
-    const path = join(dir, 'log');
-    return { fd: openSync(path, 'wx', 0o600), path, remove };
+    fd = openSync(path, 'wx', 0o600);
+    readFd = openSync(path, 'r');
   } catch (err) {
     remove();
     if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
     return null;
   }
+  try {
+    remove();
+  } catch {
+    // Windows keeps the name of an open file: it goes at `remove`, once read, or at exit.
+    removed = false;
+    process.on('exit', remove);
+  }
+  return { fd, readFd, remove };
 }
 
 /**
