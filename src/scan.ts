@@ -271,7 +271,8 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   if (source instanceof HistorySource && !opts.allObjects) {
     const history = source;
     history.provenanceBeside = (when) => {
-      if (when === 'walk' || (workers === 1 && small)) early = earlyIntroductions(history.repo, ['--all', ...history.stashes]);
+      // Once: a one walk that started it and then gave way to two walks keeps it.
+      if (early === null && (when === 'walk' || (workers === 1 && small))) early = earlyIntroductions(history.repo, ['--all', ...history.stashes]);
     };
   }
   let hits: BlobHits[];

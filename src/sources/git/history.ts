@@ -165,14 +165,7 @@ export class HistorySource implements Source {
   private async oneWalk(walk: string[], bound: number): Promise<{ held: HeldWalk; missing: string[] } | null> {
     const revList = spawnGit(this.repo, ['rev-list', ...walk]);
     const order = new StoreOrder(this.repo);
-    const stop = () => {
-      revList.kill();
-      order.cancel();
-    };
-    this.stopWalk = () => {
-      this.stopped = true;
-      stop();
-    };
+    const stop = this.stopsWith(revList, order);
     this.provenanceBeside?.('walk');
     const err = { text: '' };
     const exit = waitForExit(revList, err);
@@ -208,15 +201,7 @@ export class HistorySource implements Source {
   private async *twoWalks(walk: string[], bound: number): AsyncGenerator<string[]> {
     const { missing, trees, revList, killTrees } = this.startWalks(walk);
     const order = new StoreOrder(this.repo);
-    const stop = () => {
-      revList.kill();
-      order.cancel();
-    };
-    this.stopWalk = () => {
-      this.stopped = true;
-      stop();
-      killTrees();
-    };
+    const stop = this.stopsWith(revList, order, killTrees);
     const err = { text: '' };
     const exit = waitForExit(revList, err);
     exit.catch(() => undefined);
@@ -269,8 +254,25 @@ export class HistorySource implements Source {
     } finally {
       // Ended early (the scan stopped taking lines): the tree walk is stopped too.
       if (finished) stop();
-      else this.stopWalk();
+      else this.stopWalk?.();
     }
+  }
+
+  /**
+   * What stops a walk's git processes: the returned function stops rev-list and the listing once
+   * they are not wanted; stopWalk, for a scan that ends early, stops `more` too and starts nothing.
+   */
+  private stopsWith(revList: ReturnType<typeof spawnGit>, order: StoreOrder, more?: () => void): () => void {
+    const stop = () => {
+      revList.kill();
+      order.cancel();
+    };
+    this.stopWalk = () => {
+      this.stopped = true;
+      stop();
+      more?.();
+    };
+    return stop;
   }
 
   /** The held walk (rev-list's raw output) in store order; null when git gave no order. */
