@@ -145,8 +145,7 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
           if (wanted.has(blob)) keepEarliest(byBlob, blob, path, commit);
         }, {});
         // Line by line, as gitLines reads git's own output (the same line breaks, latin1): read
-        // whole, curl's 24.5 MB file and its lines were the scan's memory peak, with the workers'
-        // heaps not yet given back.
+        // whole, curl's 24.5 MB file and a string per line would add about twice that at once.
         reading = true;
         const rl = createInterface({ input: createReadStream('', { fd: out.readFd, encoding: 'latin1', start: 0 }), crlfDelay: Infinity });
         try {
