@@ -99,21 +99,13 @@ export function activeRules(config: Config, rules: Rule[] = builtinRules): Rule[
  */
 const AUTO_MIN_PACKED_KIB = 64 * 1024;
 
-/** Packed and loose object KiB, or null when git cannot say. */
-async function historyKiB(repo: string): Promise<number | null> {
-  const r = await gitRun(repo, ['count-objects', '-v']);
-  if (r.code !== 0) return null;
-  const kib = (key: string) => Number(new RegExp(`^${key}: (\\d+)$`, 'm').exec(r.stdout)?.[1] ?? 0);
-  return kib('size-pack') + kib('size');
-}
-
 /**
  * Threads for a full-history scan, and whether the history is small (under AUTO_MIN_PACKED_KIB):
  * only a small one's provenance walk runs beside the scan, since it keeps all of git log's output
  * (25 MB on curl) until the scan is done.
  */
-async function workerCount(repo: string, asked: ScanOptions['workers']): Promise<{ workers: number; small: boolean }> {
-  const kib = await historyKiB(repo);
+async function workerCount(source: HistorySource, asked: ScanOptions['workers']): Promise<{ workers: number; small: boolean }> {
+  const kib = (await source.counts())?.kib ?? null;
   // Size unknown (the command failed): one thread is always correct, just slower.
   const small = kib !== null && kib < AUTO_MIN_PACKED_KIB;
   if (typeof asked === 'number') return { workers: asked, small };
@@ -261,7 +253,7 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   // A git failure part-way keeps what was scanned so far and becomes a gap; anything else is a bug.
   const failures: CoverageGap[] = [];
   const fileMatcher = new FileMatcher(activeFileRules(config));
-  const { workers, small } = source instanceof HistorySource && !opts.allObjects ? await workerCount(source.repo, opts.workers) : { workers: 1, small: false };
+  const { workers, small } = source instanceof HistorySource && !opts.allObjects ? await workerCount(source, opts.workers) : { workers: 1, small: false };
   // The provenance walk's git log runs beside the others when a core is left for it, writing into
   // a file that is parsed after the scan: beside the one walk of a repository of up to about a
   // million objects, whatever the worker count (the scan waits for that walk, which needs one

@@ -4,7 +4,7 @@ import type { CoverageGap } from '../../model.js';
 import type { ContentItem, Source } from '../types.js';
 import { BATCH_FORMAT, blobItem, CatFileCut, catFileArgs, missingGap, parseBatch } from './cat-file.js';
 import { firstLine, spawnGit, waitForExit } from './exec.js';
-import { objectCount, shallowCommits, stashCommits, UNSHALLOW_HINT } from './repo.js';
+import { countObjects, type ObjectCounts, shallowCommits, stashCommits, UNSHALLOW_HINT } from './repo.js';
 import { type HeldWalk, inStoreOrder, STORE_ORDER_BOUND, STORE_ORDER_CONFIG, StoreOrder, WALK_BYTES_PER_OBJECT } from './store-order.js';
 
 /**
@@ -108,6 +108,13 @@ export class HistorySource implements Source {
     this.noteMissing();
   }
 
+  private counted: Promise<ObjectCounts | null> | null = null;
+
+  /** What the repository holds, asked of git once (the scan's worker count reads it too). */
+  counts(): Promise<ObjectCounts | null> {
+    return (this.counted ??= countObjects(this.repo));
+  }
+
   /** Whether the walk's lines are handed out in store order (set before the first of them). */
   storeOrdered = false;
   /** The walk as it was handed out, when in store order: see toWalkOrder. */
@@ -140,10 +147,12 @@ export class HistorySource implements Source {
     await this.readStashes();
     const walk = ['--objects', '--all', '--missing=print', ...this.stashes];
     const bound = this.opts.storeOrderBound ?? STORE_ORDER_BOUND;
-    const objects = await objectCount(this.repo).catch((err: unknown) => {
-      if (err instanceof GitError) return null;
-      throw err;
-    });
+    const objects = (
+      await this.counts().catch((err: unknown) => {
+        if (err instanceof GitError) return null;
+        throw err;
+      })
+    )?.objects ?? null;
     const one = objects !== null && objects * WALK_BYTES_PER_OBJECT <= bound ? await this.oneWalk(walk, bound) : null;
     if (!one) {
       yield* this.twoWalks(walk, bound);

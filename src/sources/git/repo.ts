@@ -155,15 +155,23 @@ export async function unreachableCommits(cwd: string): Promise<string[]> {
     .filter((x): x is string => Boolean(x));
 }
 
+export interface ObjectCounts {
+  /** Packed and loose KiB. */
+  kib: number;
+  /** Packed and loose objects, or null when git did not say. Alternates are not counted. */
+  objects: number | null;
+}
+
 /**
- * How many objects the repository holds, packed and loose (`git count-objects -v`, which reads no
- * object), or null when git cannot say. Alternates are not counted.
+ * What the repository holds (`git count-objects -v`, which reads no object), or null when git
+ * cannot say. One call answers both the worker count and whether the walk can be held whole.
  */
-export async function objectCount(cwd: string): Promise<number | null> {
+export async function countObjects(cwd: string): Promise<ObjectCounts | null> {
   const r = await gitRun(cwd, ['count-objects', '-v']);
   if (r.code !== 0) return null;
   const field = (key: string) => /^(\d+)$/.exec(new RegExp(`^${key}: (.*)$`, 'm').exec(r.stdout)?.[1] ?? '')?.[1];
+  const num = (key: string) => Number(field(key) ?? 0);
   const loose = field('count');
   const packed = field('in-pack');
-  return loose === undefined || packed === undefined ? null : Number(loose) + Number(packed);
+  return { kib: num('size-pack') + num('size'), objects: loose === undefined || packed === undefined ? null : Number(loose) + Number(packed) };
 }
