@@ -5,6 +5,7 @@ import type { ContentItem, Source } from '../types.js';
 import { BATCH_FORMAT, blobItem, CatFileCut, catFileArgs, missingGap, parseBatch } from './cat-file.js';
 import { firstLine, spawnGit, waitForExit } from './exec.js';
 import { countObjects, type ObjectCounts, shallowCommits, stashCommits, UNSHALLOW_HINT } from './repo.js';
+import { WholeOutput } from './whole-output.js';
 import { type HeldWalk, inStoreOrder, STORE_ORDER_BOUND, STORE_ORDER_CONFIG, StoreOrder, WALK_BYTES_PER_OBJECT } from './store-order.js';
 
 /**
@@ -172,33 +173,43 @@ export class HistorySource implements Source {
    * listing (without types the walk cannot be split): the caller starts over with two walks.
    */
   private async oneWalk(walk: string[], bound: number): Promise<{ held: HeldWalk; missing: string[] } | null> {
-    const revList = spawnGit(this.repo, ['rev-list', ...walk]);
+    const out = new WholeOutput(this.repo, ['rev-list', ...walk], bound);
+    const revList = out.child;
     const order = new StoreOrder(this.repo);
     const stop = this.stopsWith(revList, order);
     this.provenanceBeside?.('walk');
     const err = { text: '' };
     const exit = waitForExit(revList, err);
     exit.catch(() => undefined);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of bufferedChunks(revList.stdout!, WALK_BUFFER_BYTES)) {
-      chunks.push(chunk as Buffer);
-      size += chunk.length;
-      if (size > bound) break;
-    }
-    if (size > bound) {
+    const { chunks } = await out.take();
+    if (!chunks) {
       stop();
-      await exit.catch(() => undefined);
+      // A git that never started is the same failure the two walks would meet: said here.
+      const failed = await exit.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      if (failed) throw failed;
       return null;
     }
-    const code = await exit;
+    if ((await exit) !== 0) {
+      // Walked again the other way, through pipes: a full disk under the scratch file fails git as
+      // surely as a missing commit does, and only the second walk tells them apart (a real failure
+      // is then the gap it always was).
+      stop();
+      return null;
+    }
     const stored = await order.take();
+    // Both have exited: nothing is left to stop, and the scan should not keep them (or what their
+    // listeners hold) alive.
+    this.stopWalk = () => {
+      this.stopped = true;
+    };
     if (!stored) return null;
     const missing: string[] = [];
     const held = inStoreOrder(chunks, stored, (id) => missing.push(id));
     this.held = held;
     this.storeOrdered = true;
-    if (code !== 0) this.gaps.push({ scope: 'git rev-list', reason: firstLine(err.text) || `exit ${code}` });
     return { held, missing };
   }
 

@@ -1,11 +1,10 @@
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
 import { gitLines, gitPath, spawnGit, waitForExit } from './exec.js';
 import { headCommit } from './repo.js';
+import { scratchFile } from './scratch-file.js';
 
 export interface CommitInfo {
   commit: string;
@@ -108,7 +107,7 @@ function oldestFirst(byBlob: Map<string, Map<string, CommitInfo>>): Map<string, 
  * its gaps are those of introductionsOf either way.
  */
 export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wanted: ReadonlySet<string>, gaps: CoverageGap[]): Promise<Map<string, Introduction[]>> } {
-  const out = logFile();
+  const out = scratchFile('log');
   const stderr = { text: '' };
   let exited: Promise<number> = Promise.resolve(0);
   if (out) {
@@ -161,50 +160,6 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
       }
     },
   };
-}
-
-/**
- * A new file for git log's output, open for writing (for git) and for reading (for us), in a
- * directory of its own under the system's temporary directory. Both names are removed at once where
- * the system allows it (an open file needs no name), so a scan killed by a signal leaves nothing
- * behind; elsewhere at `remove`, or at exit. Null when none can be made (no writable temporary
- * directory): the walk then runs after the scan.
- */
-function logFile(): { fd: number; readFd: number; remove(): void } | null {
-  let dir: string;
-  try {
-    dir = mkdtempSync(join(tmpdir(), 'nhiscan-log-'));
-  } catch (err) {
-    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
-    return null;
-  }
-  let removed = false;
-  const remove = () => {
-    process.off('exit', remove);
-    if (removed) return;
-    removed = true;
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.on('exit', remove);
-  const path = join(dir, 'log');
-  let fd: number;
-  let readFd: number;
-  try {
-    fd = openSync(path, 'wx', 0o600);
-    readFd = openSync(path, 'r');
-  } catch (err) {
-    remove();
-    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
-    return null;
-  }
-  try {
-    remove();
-  } catch {
-    // Windows keeps the name of an open file: it goes at `remove`, once read, or at exit.
-    removed = false;
-    process.on('exit', remove);
-  }
-  return { fd, readFd, remove };
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawnGit, WALK_CONFIG } from './exec.js';
+import { WALK_CONFIG } from './exec.js';
+import { WholeOutput } from './whole-output.js';
 
 /**
  * Reading blobs in the order git stores them instead of the walk's order is what makes cat-file
@@ -35,47 +35,22 @@ export const WALK_BYTES_PER_OBJECT = 64;
  * and the scan reads in walk order. Reading the objects themselves is what reports a gap.
  */
 export class StoreOrder {
-  private readonly child: ChildProcess;
-  private result: Promise<Buffer[] | null>;
+  private readonly out: WholeOutput;
 
   constructor(repo: string, bound = STORE_ORDER_BOUND) {
-    this.child = spawnGit(repo, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype)', '--unordered']);
-    const child = this.child;
-    this.result = new Promise((resolve) => {
-      let chunks: Buffer[] = [];
-      let size = 0;
-      let failed = false;
-      child.stderr!.resume();
-      child.stdout!.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > bound) {
-          failed = true;
-          chunks = [];
-          child.kill();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      child.stdout!.on('error', () => (failed = true));
-      child.on('error', () => resolve(null));
-      child.on('close', (code) => {
-        resolve(code === 0 && !failed ? chunks : null);
-        // The listener above outlives this: its chunks must not.
-        chunks = [];
-      });
-    });
+    this.out = new WholeOutput(repo, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype)', '--unordered'], bound);
+    this.out.child.stderr!.resume();
   }
 
   /** `<id> <type>` lines as git wrote them (in chunks), or null when there is no order to use; once. */
-  take(): Promise<Buffer[] | null> {
-    const result = this.result;
-    this.result = Promise.resolve(null);
-    return result;
+  async take(): Promise<Buffer[] | null> {
+    const { chunks, code } = await this.out.take();
+    return code === 0 ? chunks : null;
   }
 
   /** The walk did not fit: the order is not wanted. */
   cancel(): void {
-    this.child.kill();
+    this.out.cancel();
   }
 }
 
