@@ -64,35 +64,38 @@ function rssKiB(pid) {
   }
 }
 
-/** Run a command; wall time, CPU (self + children, sampled until exit) and peak summed RSS. */
+/** CPU seconds of this process's children that have exited and been waited for, theirs included. */
+function reapedCpu() {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(f[13]) + Number(f[14])) / TICK;
+}
+
+/**
+ * Run a command; wall time, CPU and peak summed PSS. The CPU is what the kernel charges this
+ * process for the command once it is waited for: its own and that of every descendant it waited
+ * for. (Summing each process's sampled time and its children's, as before, counted git's CPU twice:
+ * once sampled, once in nhiscan's children's time.)
+ */
 function measure(cmd, argv, cwd) {
   return new Promise((resolve, reject) => {
+    const cpu0 = reapedCpu();
     const start = process.hrtime.bigint();
     const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     let peak = 0;
     let own = 0;
-    const cpu = new Map();
     const sample = () => {
       const pids = tree(child.pid);
       peak = Math.max(peak, pids.reduce((s, p) => s + pssKiB(p), 0));
       own = Math.max(own, rssKiB(child.pid));
-      for (const p of pids) {
-        try {
-          const f = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
-          cpu.set(p, (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICK);
-        } catch {
-          // exited between listing and reading
-        }
-      }
     };
     const timer = setInterval(sample, 50);
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(timer);
       const secs = Number(process.hrtime.bigint() - start) / 1e9;
-      resolve({ code, secs, cpu: [...cpu.values()].reduce((a, b) => a + b, 0), peakMiB: peak / 1024, ownMiB: own / 1024, stderr });
+      resolve({ code, secs, cpu: reapedCpu() - cpu0, peakMiB: peak / 1024, ownMiB: own / 1024, stderr });
     });
   });
 }
