@@ -4,7 +4,8 @@ import type { ChildProcess } from 'node:child_process';
 import { parentPort, workerData } from 'node:worker_threads';
 import { emptyConfig, parseConfig } from '../config.js';
 import { activeFileRules, activeRules, newMatcher } from '../scan.js';
-import { blobItem, catFileArgs, parseBatch } from '../sources/git/cat-file.js';
+import { BatchParser, blobItem, catFileArgs, parseBatch, type BatchEntry } from '../sources/git/cat-file.js';
+import { outputSocket } from '../sources/git/output-socket.js';
 import { firstLine, spawnGit, waitForExit } from '../sources/git/exec.js';
 import { emptyStats, scanItem } from './engine.js';
 import { FileMatcher } from './file-matcher.js';
@@ -31,6 +32,12 @@ const rules = activeRules(config);
 const fileRules = activeFileRules(config);
 const matcher = newMatcher(config, rules, init.decodeDepth);
 const files = new FileMatcher(fileRules);
+/**
+ * Where cat-file writes: a socket read into one reused buffer when one can be made (see
+ * output-socket.ts), else a pipe. Made before the first batch is taken; batches sent meanwhile wait
+ * in the port.
+ */
+const socket = await outputSocket();
 
 /**
  * The worker's cat-file, spawned with the first batch: its delta-base cache depends on whether the
@@ -52,7 +59,8 @@ port.on('message', (msg: ToWorker) => {
     return;
   }
   if (!catFile) {
-    catFile = spawnGit(init.repo, catFileArgs(msg.storeOrdered === true), { stdio: ['pipe', 'pipe', 'pipe'] });
+    catFile = spawnGit(init.repo, catFileArgs(msg.storeOrdered === true), { stdio: ['pipe', socket ? socket.childEnd : 'pipe', 'pipe'] });
+    socket?.handOver();
     catExit = waitForExit(catFile, catErr);
     catExit.catch(() => undefined);
     catFile.stdin!.on('error', () => undefined);
@@ -70,8 +78,7 @@ async function run(): Promise<void> {
   let blobs0 = 0;
   let bytes0 = 0;
   const child = await ready;
-  // Every input line gets an answer (rev-list names commits too), so count all of them.
-  for await (const entry of child ? parseBatch(child.stdout!, init.maxFileSize, true) : []) {
+  const take = (entry: BatchEntry): void => {
     const batch = pending[0]!;
     const seq = batch.seq + at;
     if ('missing' in entry) missing.push(entry.id);
@@ -88,6 +95,16 @@ async function run(): Promise<void> {
       blobs0 = stats.blobs;
       bytes0 = stats.bytes;
     }
+  };
+  // Every input line gets an answer (rev-list names commits too), so count all of them.
+  if (child && socket) {
+    // Each blob is scanned while its bytes are still in the reused buffer, before the next read.
+    const parser = new BatchParser(init.maxFileSize, true, true);
+    await socket.read((chunk) => parser.push(chunk, take));
+    parser.end();
+  } else {
+    socket?.destroy();
+    for await (const entry of child ? parseBatch(child.stdout!, init.maxFileSize, true) : []) take(entry);
   }
   stats.dropped = { ...matcher.dropped };
   const gaps = [...matcher.gaps()];

@@ -46,39 +46,62 @@ export function catFileArgs(storeOrdered: boolean): string[] {
  * byte by byte so a huge blob never sits in memory, and non-blobs are skipped unless `wantAll`.
  */
 export async function* parseBatch(stream: Readable, maxSize: number, wantAll = false): AsyncGenerator<BatchEntry> {
-  let pending: Buffer = Buffer.alloc(0);
-  let current: BatchObject | null = null;
-  let keep = false;
-  let parts: Buffer[] = [];
-  let remaining = 0; // bytes of the current body still to come, plus its trailing LF
-
+  const parser = new BatchParser(maxSize, wantAll);
+  const out: BatchEntry[] = [];
+  const emit = (entry: BatchEntry) => out.push(entry);
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let buf: Buffer = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    pending = Buffer.alloc(0);
+    parser.push(chunk, emit);
+    for (let i = 0; i < out.length; i++) yield out[i]!;
+    out.length = 0;
+  }
+  parser.end();
+}
+
+/**
+ * The parser behind parseBatch, fed one read at a time. With `reused`, the caller reads into one
+ * buffer again and again (see output-socket.ts): a body is then handed to `emit` as a view that is
+ * valid only until `emit` returns, and a body that spans reads is put together in a buffer of the
+ * parser's own, which it also uses again. Without, bodies stay valid (a view of a read that is
+ * never reused, or a copy).
+ */
+export class BatchParser {
+  private pending: Buffer | null = null;
+  private current: BatchObject | null = null;
+  private keep = false;
+  private parts: Buffer[] = [];
+  /** bytes of the current body still to come, plus its trailing LF */
+  private remaining = 0;
+  /** With `reused`: where a body that spans reads is put together, and how much of it is there. */
+  private assembly: Buffer | null = null;
+  private assembled = 0;
+
+  constructor(
+    private readonly maxSize: number,
+    private readonly wantAll = false,
+    private readonly reused = false,
+  ) {}
+
+  push(chunk: Buffer, emit: (entry: BatchEntry) => void): void {
+    const buf: Buffer = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = null;
     let at = 0;
     while (at < buf.length) {
+      const current = this.current;
       if (current) {
-        const take = Math.min(remaining, buf.length - at);
-        if (keep) parts.push(buf.subarray(at, at + take));
+        const take = Math.min(this.remaining, buf.length - at);
+        if (this.keep) this.keepPart(buf, at, take);
         at += take;
-        remaining -= take;
-        if (remaining === 0) {
-          if (keep) {
-            // The last part ends with the LF that separates objects. A body within one read (most
-            // of them: curl's blobs average 23 KB, a read is up to 64 KiB) is a view of it, not a copy.
-            const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-            current.data = body.subarray(0, current.size);
-          }
-          const done: BatchObject = current;
-          current = null;
-          parts = [];
-          if (keep || wantAll || done.type === 'blob') yield done;
+        this.remaining -= take;
+        if (this.remaining === 0) {
+          if (this.keep) current.data = this.body().subarray(0, current.size);
+          this.current = null;
+          if (this.keep || this.wantAll || current.type === 'blob') emit(current);
         }
         continue;
       }
       const nl = buf.indexOf(10, at);
       if (nl === -1) {
-        pending = Buffer.from(buf.subarray(at));
+        this.pending = Buffer.from(buf.subarray(at));
         break;
       }
       // latin1: one character a byte, so the path in %(rest) keeps bytes that are not UTF-8.
@@ -88,7 +111,7 @@ export async function* parseBatch(stream: Readable, maxSize: number, wantAll = f
       const id = header.slice(0, sp1);
       const restOfHeader = header.slice(sp1 + 1);
       if (restOfHeader === 'missing' || restOfHeader.startsWith('missing') || restOfHeader === 'ambiguous') {
-        yield { id, missing: true };
+        emit({ id, missing: true });
         continue;
       }
       const sp2 = restOfHeader.indexOf(' ');
@@ -97,14 +120,36 @@ export async function* parseBatch(stream: Readable, maxSize: number, wantAll = f
       const sp3 = afterType.indexOf(' ');
       const size = Number(sp3 === -1 ? afterType : afterType.slice(0, sp3));
       const rest = sp3 === -1 ? '' : displayName(Buffer.from(afterType.slice(sp3 + 1), 'latin1'));
-      current = { id, type, size, rest };
-      keep = type === 'blob' && size <= maxSize;
-      remaining = size + 1;
-      if (keep) parts = [];
+      this.current = { id, type, size, rest };
+      this.keep = type === 'blob' && size <= this.maxSize;
+      this.remaining = size + 1;
+      this.parts = [];
+      this.assembled = 0;
     }
-    buf = Buffer.alloc(0);
   }
-  if (current) throw new CatFileCut(current.id);
+
+  /** The output ended: inside an object, that is git dying in it. */
+  end(): void {
+    if (this.current) throw new CatFileCut(this.current.id);
+  }
+
+  private keepPart(buf: Buffer, at: number, take: number): void {
+    // A body within one read (most of them: curl's blobs average 23 KB) is a view of it, not a copy.
+    if (!this.reused || (this.assembled === 0 && take === this.remaining)) {
+      this.parts.push(buf.subarray(at, at + take));
+      return;
+    }
+    // Sized for the whole body at its first part (its size is in the header), and kept for the next.
+    const need = this.current!.size + 1;
+    if (!this.assembly || this.assembly.length < need) this.assembly = Buffer.allocUnsafeSlow(Math.max(need, 64 * 1024));
+    this.assembled += buf.copy(this.assembly, this.assembled, at, at + take);
+  }
+
+  /** The current body, its trailing LF included. */
+  private body(): Buffer {
+    if (this.assembled > 0) return this.assembly!.subarray(0, this.assembled);
+    return this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+  }
 }
 
 /** Missing object ids named in a gap; the rest are counted. */

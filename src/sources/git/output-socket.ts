@@ -1,0 +1,108 @@
+// A child's standard output read into one buffer that is used again for every read. Read from a
+// pipe, node allocates a fresh buffer for each read (64 KiB, shrunk to what arrived): a scan worker
+// reading 1.6 GB of blobs from its cat-file made some 25,000 of them, and since V8 frees such
+// buffers only when it collects garbage, they alone kept the worker collecting: about 700 young
+// collections per worker, and once blobs no longer became whole strings (AsciiText), a hundred full
+// ones. Node reads a socket into a buffer of the caller's (`onread`), so git writes into a Unix
+// socket instead of a pipe; the socket is connected through a listening one in a directory of its
+// own, which is removed as soon as the connection is made.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface OutputSocket {
+  /** Give this as the child's stdout, then call `handOver` once it is spawned. */
+  childEnd: Socket;
+  /** Closes this process's copy of the child's end (the child has its own). */
+  handOver(): void;
+  /**
+   * Calls `onData` with each read, a view of the one reused buffer (valid only until it returns),
+   * and resolves once the child's end is closed; rejects with what `onData` threw, after which
+   * nothing more is read.
+   */
+  read(onData: (chunk: Buffer) => void): Promise<void>;
+  /** Stops reading. */
+  destroy(): void;
+}
+
+/** The longest socket path used: under every system's limit, with room for its terminating NUL. */
+const SOCKET_PATH_BYTES = 100;
+
+/** Largest read: a socket's buffer holds about 200 KiB. */
+const READ_BYTES = 256 * 1024;
+
+/** A connected pair, or null where none can be made (Windows, no writable temporary directory, a path too long for a socket): read a pipe then. */
+export async function outputSocket(): Promise<OutputSocket | null> {
+  if (process.platform === 'win32') return null;
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'nhiscan-sock-'));
+  } catch {
+    return null;
+  }
+  const server = createServer();
+  try {
+    const path = join(dir, 's');
+    // A longer path is cut short without a word (sun_path holds 108 bytes on Linux, 104 on macOS),
+    // and the socket would be made outside this directory, under the cut name.
+    if (Buffer.byteLength(path) > SOCKET_PATH_BYTES) return null;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => resolve());
+    });
+    if (!existsSync(path)) return null;
+    const accepted = new Promise<Socket>((resolve, reject) => {
+      server.once('connection', resolve);
+      server.once('error', reject);
+    });
+    let onData: ((chunk: Buffer) => void) | null = null;
+    let failure: unknown = null;
+    const buffer = Buffer.allocUnsafeSlow(READ_BYTES);
+    const ours = connect({
+      path,
+      onread: {
+        buffer,
+        callback: (n: number, buf: Uint8Array): boolean => {
+          if (failure !== null || !onData) return true;
+          try {
+            onData(Buffer.from(buf.buffer, buf.byteOffset, n));
+          } catch (err) {
+            failure = err;
+            ours.destroy();
+          }
+          return true;
+        },
+      },
+    });
+    const connected = new Promise<void>((resolve, reject) => {
+      ours.once('connect', resolve);
+      ours.once('error', reject);
+    });
+    const [childEnd] = await Promise.all([accepted, connected]);
+    // Only the child writes: our side never does, and the child's side is never read here.
+    childEnd.pause();
+    ours.on('error', () => undefined);
+    const ended = new Promise<void>((resolve) => ours.once('close', () => resolve()));
+    // With onread the stream itself carries no data; flowing, it still sees the end.
+    ours.resume();
+    return {
+      childEnd,
+      handOver: () => childEnd.destroy(),
+      read: async (fn) => {
+        onData = fn;
+        await ended;
+        if (failure !== null) throw failure;
+      },
+      destroy: () => {
+        ours.destroy();
+        childEnd.destroy();
+      },
+    };
+  } catch {
+    return null;
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
