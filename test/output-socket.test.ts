@@ -56,7 +56,7 @@ describe('BatchParser over one reused buffer', () => {
     const rnd = prng(11);
     for (const most of [1, 7, 100, 4096, 65_536, 300_000]) {
       const reused = Buffer.alloc(most);
-      const parser = new BatchParser(maxSize, true, true);
+      const parser = new BatchParser(maxSize, true, 'all');
       const got: unknown[] = [];
       for (let at = 0; at < output.length; ) {
         const n = Math.min(output.length - at, 1 + Math.floor(rnd() * most));
@@ -71,9 +71,34 @@ describe('BatchParser over one reused buffer', () => {
     }
   });
 
+  it("with reads reused once handed on ('reads'): the entries of a read stay valid until the next read", async () => {
+    const { output } = batchOutput();
+    const maxSize = 100_000;
+    const expected: unknown[] = [];
+    for await (const e of parseBatch(Readable.from([output]), maxSize, true)) expected.push(seen(e));
+    const rnd = prng(5);
+    for (const most of [3, 100, 5000, 65_536]) {
+      const reused = Buffer.alloc(most);
+      const parser = new BatchParser(maxSize, true, 'reads');
+      const got: unknown[] = [];
+      for (let at = 0; at < output.length; ) {
+        const n = Math.min(output.length - at, 1 + Math.floor(rnd() * most));
+        output.copy(reused, 0, at, at + n);
+        const entries: BatchEntry[] = [];
+        parser.push(reused.subarray(0, n), (e) => entries.push(e));
+        // Read only now, after the whole read was parsed, as parseBatch's consumer does.
+        for (const e of entries) got.push(seen(e));
+        reused.fill(0x7e);
+        at += n;
+      }
+      parser.end();
+      expect(got).toEqual(expected);
+    }
+  });
+
   it('output cut inside an object is a cut at that object', () => {
     const { output } = batchOutput();
-    const parser = new BatchParser(1 << 20, true, true);
+    const parser = new BatchParser(1 << 20, true, 'all');
     const cut = output.subarray(0, output.indexOf('\n') + 5);
     parser.push(Buffer.from(cut), () => undefined);
     expect(() => parser.end()).toThrow(/ended inside object [0-9a-f]{40}/);
@@ -105,6 +130,35 @@ describe('outputSocket', () => {
     const parts: Buffer[] = [];
     await socket.read((chunk) => parts.push(Buffer.from(chunk)));
     expect(Buffer.concat(parts).equals(output)).toBe(true);
+  });
+
+  it('chunks: each read valid until the next is asked for, however long the consumer takes; stopping early stops reading', async () => {
+    const { output } = batchOutput();
+    process.env.TMPDIR = tmp;
+    const socket = (await outputSocket())!;
+    const child = spawn('cat', [], { stdio: ['pipe', socket.childEnd, 'ignore'] });
+    socket.handOver();
+    child.stdin!.end(output);
+    // Nobody reads yet: what arrives meanwhile waits, it is not lost.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const parts: Buffer[] = [];
+    for await (const chunk of socket.chunks()) {
+      const copy = Buffer.from(chunk);
+      // Other work between reads: the socket must not overwrite this read meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(chunk.equals(copy)).toBe(true);
+      parts.push(copy);
+    }
+    expect(Buffer.concat(parts).equals(output)).toBe(true);
+
+    const again = (await outputSocket())!;
+    const endless = spawn('yes', [], { stdio: ['ignore', again.childEnd, 'ignore'] });
+    again.handOver();
+    let reads = 0;
+    for await (const _ of again.chunks()) if (++reads === 3) break;
+    // The writer sees its reader gone.
+    const code = await new Promise((resolve) => endless.on('close', (c, signal) => resolve(c ?? signal)));
+    expect(code).not.toBe(0);
   });
 
   it('what the reader throws ends the read with that error', async () => {

@@ -99,7 +99,7 @@ async function run(): Promise<void> {
   // Every input line gets an answer (rev-list names commits too), so count all of them.
   if (child && socket) {
     // Each blob is scanned while its bytes are still in the reused buffer, before the next read.
-    const parser = new BatchParser(init.maxFileSize, true, true);
+    const parser = new BatchParser(init.maxFileSize, true, 'all');
     await socket.read((chunk) => parser.push(chunk, take));
     parser.end();
   } else {

@@ -7,7 +7,11 @@ export interface ContentItem {
   /** Best path known when the item was read. */
   path: string;
   size: number;
-  /** Absent when the source skipped reading it (over --max-file-size). */
+  /**
+   * Absent when the source skipped reading it (over --max-file-size). Valid only until the next
+   * item is asked for: a history's blobs can be views of a read buffer that is then used again.
+   * A consumer that keeps bytes copies them.
+   */
   data?: Buffer;
 }
 

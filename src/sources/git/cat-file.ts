@@ -45,8 +45,8 @@ export function catFileArgs(storeOrdered: boolean): string[] {
  * Parse `git cat-file --batch` output as it streams. Objects larger than `maxSize` are skipped
  * byte by byte so a huge blob never sits in memory, and non-blobs are skipped unless `wantAll`.
  */
-export async function* parseBatch(stream: Readable, maxSize: number, wantAll = false): AsyncGenerator<BatchEntry> {
-  const parser = new BatchParser(maxSize, wantAll);
+export async function* parseBatch(stream: Readable | AsyncIterable<Buffer>, maxSize: number, wantAll = false, reuse: Reuse = 'none'): AsyncGenerator<BatchEntry> {
+  const parser = new BatchParser(maxSize, wantAll, reuse);
   const out: BatchEntry[] = [];
   const emit = (entry: BatchEntry) => out.push(entry);
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -58,12 +58,15 @@ export async function* parseBatch(stream: Readable, maxSize: number, wantAll = f
 }
 
 /**
- * The parser behind parseBatch, fed one read at a time. With `reused`, the caller reads into one
- * buffer again and again (see output-socket.ts): a body is then handed to `emit` as a view that is
- * valid only until `emit` returns, and a body that spans reads is put together in a buffer of the
- * parser's own, which it also uses again. Without, bodies stay valid (a view of a read that is
- * never reused, or a copy).
+ * When the reads a BatchParser is fed are overwritten, which says how long what it hands out stays
+ * valid. `none`: never (a pipe's reads); bodies are views of them or copies, valid for good.
+ * `reads`: once every entry of a read has been handed on (output-socket.ts's chunks); a body that
+ * spans reads is copied into a buffer of its own. `all`: as soon as `emit` returns (its read); a
+ * body that spans reads is put together in one buffer the parser uses again.
  */
+export type Reuse = 'none' | 'reads' | 'all';
+
+/** The parser behind parseBatch, fed one read at a time (see Reuse). */
 export class BatchParser {
   private pending: Buffer | null = null;
   private current: BatchObject | null = null;
@@ -71,14 +74,14 @@ export class BatchParser {
   private parts: Buffer[] = [];
   /** bytes of the current body still to come, plus its trailing LF */
   private remaining = 0;
-  /** With `reused`: where a body that spans reads is put together, and how much of it is there. */
+  /** Where a body that spans reused reads is put together, and how much of it is there. */
   private assembly: Buffer | null = null;
   private assembled = 0;
 
   constructor(
     private readonly maxSize: number,
     private readonly wantAll = false,
-    private readonly reused = false,
+    private readonly reuse: Reuse = 'none',
   ) {}
 
   push(chunk: Buffer, emit: (entry: BatchEntry) => void): void {
@@ -135,13 +138,15 @@ export class BatchParser {
 
   private keepPart(buf: Buffer, at: number, take: number): void {
     // A body within one read (most of them: curl's blobs average 23 KB) is a view of it, not a copy.
-    if (!this.reused || (this.assembled === 0 && take === this.remaining)) {
+    if (this.reuse === 'none' || (this.assembled === 0 && take === this.remaining)) {
       this.parts.push(buf.subarray(at, at + take));
       return;
     }
-    // Sized for the whole body at its first part (its size is in the header), and kept for the next.
+    // Sized for the whole body at its first part (its size is in the header); with `all` it is kept
+    // for the next, with `reads` an entry handed out earlier from this read may still hold it.
     const need = this.current!.size + 1;
-    if (!this.assembly || this.assembly.length < need) this.assembly = Buffer.allocUnsafeSlow(Math.max(need, 64 * 1024));
+    if (this.assembled === 0 && this.reuse === 'reads') this.assembly = Buffer.allocUnsafe(need);
+    else if (!this.assembly || this.assembly.length < need) this.assembly = Buffer.allocUnsafeSlow(Math.max(need, 64 * 1024));
     this.assembled += buf.copy(this.assembly, this.assembled, at, at + take);
   }
 

@@ -5,6 +5,7 @@ import type { ContentItem, Source } from '../types.js';
 import { BATCH_FORMAT, blobItem, CatFileCut, catFileArgs, missingGap, parseBatch } from './cat-file.js';
 import { firstLine, spawnGit, waitForExit } from './exec.js';
 import { countObjects, type ObjectCounts, shallowCommits, stashCommits, UNSHALLOW_HINT } from './repo.js';
+import { outputSocket } from './output-socket.js';
 import { WholeOutput } from './whole-output.js';
 import { type HeldWalk, inStoreOrder, STORE_ORDER_BOUND, STORE_ORDER_CONFIG, StoreOrder, WALK_BYTES_PER_OBJECT } from './store-order.js';
 
@@ -81,8 +82,16 @@ export class HistorySource implements Source {
       this.noteMissing();
       return;
     }
+    // Read through a socket into one reused buffer where one can be made (see output-socket.ts):
+    // each blob is scanned before the next read is asked for.
+    const socket = await outputSocket();
     // Spawned only now: its cache settings depend on the order the walk comes in.
-    const catFile = spawnGit(this.repo, catFileArgs(this.storeOrdered), { stdio: ['pipe', 'pipe', 'pipe'] });
+    let catFile: ReturnType<typeof spawnGit>;
+    try {
+      catFile = spawnGit(this.repo, catFileArgs(this.storeOrdered), { stdio: ['pipe', socket ? socket.childEnd : 'pipe', 'pipe'] });
+    } finally {
+      socket?.handOver();
+    }
     const stdin = catFile.stdin!;
     stdin.on('error', () => undefined);
     // The walk is fed to cat-file while its output is read below, as fast as cat-file takes it.
@@ -101,8 +110,9 @@ export class HistorySource implements Source {
     // Awaited below; a scan stopped early leaves it to finish on its own.
     feeding.catch(() => undefined);
     try {
-      yield* this.drain(catFile, this.missing);
+      yield* this.drain(catFile, this.missing, socket?.chunks());
     } finally {
+      socket?.destroy();
       this.stopWalk?.();
     }
     await feeding;
@@ -421,14 +431,17 @@ export class HistorySource implements Source {
    * Reads cat-file to the end. When git dies inside an object, what was read is kept and the rest
    * is one gap with git's own reason.
    */
-  private async *drain(catFile: ReturnType<typeof spawnGit>, missing: string[]): AsyncGenerator<ContentItem> {
+  private async *drain(catFile: ReturnType<typeof spawnGit>, missing: string[], reads?: AsyncIterable<Buffer>): AsyncGenerator<ContentItem> {
     const catErr = { text: '' };
     const catExit = waitForExit(catFile, catErr);
     catExit.catch(() => undefined);
     let answered = 0;
     let cut: CatFileCut | null = null;
     try {
-      for await (const entry of parseBatch(catFile.stdout!, this.opts.maxFileSize)) {
+      // From a socket, a blob is a view of a read that is overwritten once the next is asked for:
+      // the scan takes each item before asking for the next.
+      const entries = reads ? parseBatch(reads, this.opts.maxFileSize, false, 'reads') : parseBatch(catFile.stdout!, this.opts.maxFileSize);
+      for await (const entry of entries) {
         answered++;
         if ('missing' in entry) {
           missing.push(entry.id);

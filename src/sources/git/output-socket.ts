@@ -22,6 +22,12 @@ export interface OutputSocket {
    * nothing more is read.
    */
   read(onData: (chunk: Buffer) => void): Promise<void>;
+  /**
+   * The reads, each a view of the one reused buffer, valid until the next is asked for: the socket
+   * is not read again before that. For a consumer that awaits between reads (the main thread's
+   * scan); use either this or `read`.
+   */
+  chunks(): AsyncGenerator<Buffer>;
   /** Stops reading. */
   destroy(): void;
 }
@@ -56,17 +62,24 @@ export async function outputSocket(): Promise<OutputSocket | null> {
       server.once('connection', resolve);
       server.once('error', reject);
     });
-    let onData: ((chunk: Buffer) => void) | null = null;
+    let onData: ((chunk: Buffer) => boolean | void) | null = null;
     let failure: unknown = null;
+    /** A read that came before anyone took the output: held, the socket paused, until someone does. */
+    let early: Buffer | null = null;
     const buffer = Buffer.allocUnsafeSlow(READ_BYTES);
     const ours = connect({
       path,
       onread: {
         buffer,
         callback: (n: number, buf: Uint8Array): boolean => {
-          if (failure !== null || !onData) return true;
+          if (failure !== null) return true;
+          if (!onData) {
+            early = Buffer.from(buf.buffer, buf.byteOffset, n);
+            return false;
+          }
           try {
-            onData(Buffer.from(buf.buffer, buf.byteOffset, n));
+            // false pauses the socket until it is resumed (chunks).
+            return onData(Buffer.from(buf.buffer, buf.byteOffset, n)) !== false;
           } catch (err) {
             failure = err;
             ours.destroy();
@@ -90,9 +103,54 @@ export async function outputSocket(): Promise<OutputSocket | null> {
       childEnd,
       handOver: () => childEnd.destroy(),
       read: async (fn) => {
-        onData = fn;
+        onData = (chunk) => {
+          fn(chunk);
+        };
+        if (early) {
+          const first = early;
+          early = null;
+          try {
+            fn(first);
+          } catch (err) {
+            failure = err;
+            ours.destroy();
+          }
+          ours.resume();
+        }
         await ended;
         if (failure !== null) throw failure;
+      },
+      chunks: async function* () {
+        let held: Buffer | null = early;
+        early = null;
+        let closed = false;
+        let wake: (() => void) | null = null;
+        onData = (chunk) => {
+          held = chunk;
+          wake?.();
+          return false;
+        };
+        void ended.then(() => {
+          closed = true;
+          wake?.();
+        });
+        try {
+          for (;;) {
+            if (held !== null) {
+              const chunk: Buffer = held;
+              held = null;
+              yield chunk;
+              ours.resume();
+              continue;
+            }
+            if (closed) return;
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = null;
+          }
+        } finally {
+          // Ended early (the scan stopped): nothing more is read.
+          if (!closed) ours.destroy();
+        }
       },
       destroy: () => {
         ours.destroy();
