@@ -1,13 +1,15 @@
 // The provenance walk that runs beside the walk or the scan (earlyIntroductions) gives what the walk
 // after the scan (introductionsOf) gives, gaps included. Which path a scan takes depends on the
 // repository's size and the worker count, so both are tested here directly.
-import { mkdtempSync, readdirSync, readlinkSync, statSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CoverageGap } from '../src/model.js';
 import { earlyIntroductions, introductionsOf } from '../src/sources/git/provenance.js';
 import { tempRepos } from './helpers/git.js';
+import { scan, secrets } from './helpers/scan.js';
+import { githubToken } from './helpers/secrets.js';
 
 const repo = tempRepos();
 
@@ -98,5 +100,34 @@ describe("earlyIntroductions' file", () => {
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
     }
+  });
+});
+
+describe('the early provenance walk, when a one walk gives way to two', () => {
+  it('starts once: the one walk started it, and the two walks of a small one-thread history do not start another', async () => {
+    const r = repo();
+    const token = githubToken();
+    // Paths far longer than the 64 bytes an object is taken to cost: git's count says the one walk
+    // fits its bound, the walk itself does not, and two walks follow.
+    const long = (i: number) => `${'d'.repeat(120)}/${'f'.repeat(100)}${i}.env`;
+    r.commit('a', Object.fromEntries([0, 1, 2, 3].map((i) => [long(i), i === 2 ? `GITHUB_TOKEN=${token}\n` : `K=${i}\n`])));
+    const objects = Number(/^count: (\d+)$/m.exec(r.git('count-objects', '-v'))![1]);
+    const trace = join(mkdtempSync(join(tmpdir(), 'nhiscan-trace-')), 'trace');
+    const saved = process.env.GIT_TRACE;
+    process.env.GIT_TRACE = trace;
+    let report: Awaited<ReturnType<typeof scan>>;
+    try {
+      report = await scan(r.dir, { workers: 1, storeOrderBound: objects * 64 });
+    } finally {
+      if (saved === undefined) delete process.env.GIT_TRACE;
+      else process.env.GIT_TRACE = saved;
+    }
+    const logs = readFileSync(trace, 'utf8').split('\n').filter((l) => /built-in: git .*\blog -c --raw\b/.test(l));
+    expect(logs).toHaveLength(1);
+    // Both walks ran: the one walk of every object, then the blob and tree walks.
+    const walks = readFileSync(trace, 'utf8').split('\n').filter((l) => /built-in: git .*\brev-list --objects --all --missing=print/.test(l));
+    expect(walks.length).toBe(3);
+    const found = secrets(report).find((f) => f.secret === token);
+    expect(found?.location.commit).toMatch(/^[0-9a-f]{40}$/);
   });
 });
