@@ -7,12 +7,13 @@ import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchParser, type BatchEntry, parseBatch } from '../src/sources/git/cat-file.js';
 import { outputSocket } from '../src/sources/git/output-socket.js';
 import { tempRepos } from './helpers/git.js';
 import { scan } from './helpers/scan.js';
 import { githubToken } from './helpers/secrets.js';
+import { ownTmpdir } from './helpers/tmpdir.js';
 
 const repo = tempRepos();
 
@@ -45,55 +46,51 @@ function batchOutput(): { output: Buffer; big: number } {
   return { output, big: 300_000 };
 }
 
+/**
+ * Feeds `output` to a parser in reads of random sizes up to `most`, each copied into the same
+ * buffer, as a socket read does, and overwritten once `after` has seen the read's entries: with
+ * `all` at once, with `reads` after the whole read was parsed (as parseBatch's consumer takes them).
+ */
+function feed(output: Buffer, reuse: 'all' | 'reads', most: number, rnd: () => number, maxSize: number): unknown[] {
+  const reused = Buffer.alloc(most);
+  const parser = new BatchParser(maxSize, true, reuse);
+  const got: unknown[] = [];
+  for (let at = 0; at < output.length; ) {
+    const n = Math.min(output.length - at, 1 + Math.floor(rnd() * most));
+    output.copy(reused, 0, at, at + n);
+    reused.fill(0x7e, n);
+    const entries: BatchEntry[] = [];
+    parser.push(reused.subarray(0, n), (e) => (reuse === 'all' ? got.push(seen(e)) : entries.push(e)));
+    for (const e of entries) got.push(seen(e));
+    reused.fill(0x7e);
+    at += n;
+  }
+  parser.end();
+  return got;
+}
+
 describe('BatchParser over one reused buffer', () => {
-  it('the same entries and bytes as parseBatch, for reads cut anywhere, large bodies skipped', async () => {
-    const { output } = batchOutput();
-    const maxSize = 100_000;
+  const maxSize = 100_000;
+  async function expectedOf(output: Buffer): Promise<unknown[]> {
     const expected: unknown[] = [];
     for await (const e of parseBatch(Readable.from([output]), maxSize, true)) expected.push(seen(e));
+    return expected;
+  }
+
+  it('the same entries and bytes as parseBatch, for reads cut anywhere, large bodies skipped', async () => {
+    const { output } = batchOutput();
+    const expected = await expectedOf(output);
     expect(expected.some((e) => (e as { missing?: boolean }).missing)).toBe(true);
     expect(expected.some((e) => (e as { size?: number; data?: unknown }).size === 300_000 && (e as { data?: unknown }).data === null)).toBe(true);
     const rnd = prng(11);
-    for (const most of [1, 7, 100, 4096, 65_536, 300_000]) {
-      const reused = Buffer.alloc(most);
-      const parser = new BatchParser(maxSize, true, 'all');
-      const got: unknown[] = [];
-      for (let at = 0; at < output.length; ) {
-        const n = Math.min(output.length - at, 1 + Math.floor(rnd() * most));
-        // As a socket read does: the same memory, overwritten by each read.
-        output.copy(reused, 0, at, at + n);
-        reused.fill(0x7e, n);
-        parser.push(reused.subarray(0, n), (e) => got.push(seen(e)));
-        at += n;
-      }
-      parser.end();
-      expect(got).toEqual(expected);
-    }
+    for (const most of [1, 7, 100, 4096, 65_536, 300_000]) expect(feed(output, 'all', most, rnd, maxSize)).toEqual(expected);
   });
 
   it("with reads reused once handed on ('reads'): the entries of a read stay valid until the next read", async () => {
     const { output } = batchOutput();
-    const maxSize = 100_000;
-    const expected: unknown[] = [];
-    for await (const e of parseBatch(Readable.from([output]), maxSize, true)) expected.push(seen(e));
+    const expected = await expectedOf(output);
     const rnd = prng(5);
-    for (const most of [3, 100, 5000, 65_536]) {
-      const reused = Buffer.alloc(most);
-      const parser = new BatchParser(maxSize, true, 'reads');
-      const got: unknown[] = [];
-      for (let at = 0; at < output.length; ) {
-        const n = Math.min(output.length - at, 1 + Math.floor(rnd() * most));
-        output.copy(reused, 0, at, at + n);
-        const entries: BatchEntry[] = [];
-        parser.push(reused.subarray(0, n), (e) => entries.push(e));
-        // Read only now, after the whole read was parsed, as parseBatch's consumer does.
-        for (const e of entries) got.push(seen(e));
-        reused.fill(0x7e);
-        at += n;
-      }
-      parser.end();
-      expect(got).toEqual(expected);
-    }
+    for (const most of [3, 100, 5000, 65_536]) expect(feed(output, 'reads', most, rnd, maxSize)).toEqual(expected);
   });
 
   it('output cut inside an object is a cut at that object', () => {
@@ -106,24 +103,15 @@ describe('BatchParser over one reused buffer', () => {
 });
 
 describe('outputSocket', () => {
-  let saved: string | undefined;
-  let tmp: string;
-  beforeEach(() => {
-    saved = process.env.TMPDIR;
-    tmp = mkdtempSync(join(tmpdir(), 'nhiscan-tmp-'));
-  });
-  afterEach(() => {
-    if (saved === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = saved;
-  });
+  const tmp = ownTmpdir(false);
 
   it("a child's whole output, and nothing left under the temporary directory", async () => {
     const { output } = batchOutput();
-    process.env.TMPDIR = tmp;
+    process.env.TMPDIR = tmp();
     const socket = (await outputSocket())!;
     expect(socket).not.toBeNull();
     // The listening socket's directory is gone as soon as the pair is connected.
-    expect(readdirSync(tmp)).toEqual([]);
+    expect(readdirSync(tmp())).toEqual([]);
     const child = spawn('cat', [], { stdio: ['pipe', socket.childEnd, 'ignore'] });
     socket.handOver();
     child.stdin!.end(output);
@@ -134,7 +122,7 @@ describe('outputSocket', () => {
 
   it('chunks: each read valid until the next is asked for, however long the consumer takes; stopping early stops reading', async () => {
     const { output } = batchOutput();
-    process.env.TMPDIR = tmp;
+    process.env.TMPDIR = tmp();
     const socket = (await outputSocket())!;
     const child = spawn('cat', [], { stdio: ['pipe', socket.childEnd, 'ignore'] });
     socket.handOver();
@@ -162,7 +150,7 @@ describe('outputSocket', () => {
   });
 
   it('what the reader throws ends the read with that error', async () => {
-    process.env.TMPDIR = tmp;
+    process.env.TMPDIR = tmp();
     const socket = (await outputSocket())!;
     const child = spawn('cat', [], { stdio: ['pipe', socket.childEnd, 'ignore'] });
     socket.handOver();
@@ -175,15 +163,15 @@ describe('outputSocket', () => {
   });
 
   it('none without a usable temporary directory: missing, or too deep for a socket path', async () => {
-    process.env.TMPDIR = join(tmp, 'gone');
+    process.env.TMPDIR = join(tmp(), 'gone');
     expect(await outputSocket()).toBeNull();
-    const deep = join(tmp, 'd'.repeat(100));
+    const deep = join(tmp(), 'd'.repeat(100));
     mkdirSync(deep);
     process.env.TMPDIR = deep;
     expect(await outputSocket()).toBeNull();
     // Nothing made under a cut name beside the directory either.
     expect(readdirSync(deep)).toEqual([]);
-    expect(readdirSync(tmp)).toEqual(['d'.repeat(100)]);
+    expect(readdirSync(tmp())).toEqual(['d'.repeat(100)]);
   });
 
   it('a scan with 2 workers gives the same report through sockets as through pipes', async () => {
@@ -196,9 +184,9 @@ describe('outputSocket', () => {
       delete summary.durationMs;
       return { ...rest, summary };
     };
-    process.env.TMPDIR = tmp;
+    process.env.TMPDIR = tmp();
     const viaSockets = strip(await scan(r.dir, { workers: 2 }));
-    process.env.TMPDIR = join(tmp, 'd'.repeat(100));
+    process.env.TMPDIR = join(tmp(), 'd'.repeat(100));
     mkdirSync(process.env.TMPDIR);
     const viaPipes = strip(await scan(r.dir, { workers: 2 }));
     expect(viaSockets).toEqual(viaPipes);

@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HistorySource } from '../src/sources/git/history.js';
 import { WholeOutput } from '../src/sources/git/whole-output.js';
 import { CLI, tempRepos } from './helpers/git.js';
 import { scan } from './helpers/scan.js';
 import { githubToken } from './helpers/secrets.js';
+import { ownTmpdir } from './helpers/tmpdir.js';
 
 const repo = tempRepos();
 
@@ -45,38 +46,28 @@ function openDeleted(dir: string): number[] {
 }
 
 describe('WholeOutput', () => {
-  let saved: string | undefined;
-  let tmp: string;
-  beforeEach(() => {
-    saved = process.env.TMPDIR;
-    tmp = mkdtempSync(join(tmpdir(), 'nhiscan-tmp-'));
-    process.env.TMPDIR = tmp;
-  });
-  afterEach(() => {
-    if (saved === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = saved;
-  });
+  const tmp = ownTmpdir(true);
 
   it("git's bytes exactly, in one buffer, from a 0600 file with no name on disk", async () => {
     const { r, expected } = walked();
     const out = new WholeOutput(r.dir, ['rev-list', '--objects', '--all'], 1 << 20);
     // While git writes: nothing under the temporary directory, one descriptor on a deleted file.
-    expect(leftovers(tmp)).toEqual([]);
-    expect(openDeleted(tmp)).toEqual([0o600]);
+    expect(leftovers(tmp())).toEqual([]);
+    expect(openDeleted(tmp())).toEqual([0o600]);
     const { chunks, code } = await out.take();
     expect(code).toBe(0);
     expect(chunks).toHaveLength(1);
     expect(Buffer.concat(chunks!).equals(expected)).toBe(true);
     // Read and closed: no descriptor, no file.
-    expect(openDeleted(tmp)).toEqual([]);
-    expect(leftovers(tmp)).toEqual([]);
+    expect(openDeleted(tmp())).toEqual([]);
+    expect(leftovers(tmp())).toEqual([]);
     // Once: a second take has nothing.
     expect((await out.take()).chunks).toBeNull();
   });
 
   it('the same bytes from the pipe when no temporary directory can be made', async () => {
     const { r, expected } = walked();
-    process.env.TMPDIR = join(tmp, 'gone', 'deeper');
+    process.env.TMPDIR = join(tmp(), 'gone', 'deeper');
     const { chunks, code } = await new WholeOutput(r.dir, ['rev-list', '--objects', '--all'], 1 << 20).take();
     expect(code).toBe(0);
     expect(Buffer.concat(chunks!).equals(expected)).toBe(true);
@@ -87,8 +78,8 @@ describe('WholeOutput', () => {
     const bound = expected.length - 1;
     expect((await new WholeOutput(r.dir, ['rev-list', '--objects', '--all'], bound).take()).chunks).toBeNull();
     expect((await new WholeOutput(r.dir, ['rev-list', '--objects', '--all'], expected.length).take()).chunks).not.toBeNull();
-    expect(leftovers(tmp)).toEqual([]);
-    process.env.TMPDIR = join(tmp, 'gone');
+    expect(leftovers(tmp())).toEqual([]);
+    process.env.TMPDIR = join(tmp(), 'gone');
     expect((await new WholeOutput(r.dir, ['rev-list', '--objects', '--all'], bound).take()).chunks).toBeNull();
     expect((await new WholeOutput(r.dir, ['rev-list', '--objects', '--all'], expected.length).take()).chunks).not.toBeNull();
   });
@@ -103,8 +94,8 @@ describe('WholeOutput', () => {
     writeFileSync(file, 'x');
     expect(() => new WholeOutput(file, ['rev-list', '--all'], 1 << 20)).toThrow(/not a directory|ENOTDIR/i);
     expect(await new WholeOutput(join(notRepo, 'nope'), ['rev-list', '--all'], 1 << 20).take()).toEqual({ chunks: null, code: null });
-    expect(openDeleted(tmp)).toEqual([]);
-    expect(leftovers(tmp)).toEqual([]);
+    expect(openDeleted(tmp())).toEqual([]);
+    expect(leftovers(tmp())).toEqual([]);
   });
 
   it('holds nothing once taken, though the child and its listeners live on', async () => {
@@ -114,7 +105,7 @@ describe('WholeOutput', () => {
     const gc = runInNewContext('gc') as () => void;
     const { r } = walked();
     for (const noTmp of [false, true]) {
-      if (noTmp) process.env.TMPDIR = join(tmp, 'gone');
+      if (noTmp) process.env.TMPDIR = join(tmp(), 'gone');
       const out = new WholeOutput(r.dir, ['rev-list', '--objects', '--all'], 1 << 20);
       const ref = new WeakRef((await out.take()).chunks![0]!);
       // A WeakRef's target lives at least until the current job ends.
