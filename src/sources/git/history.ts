@@ -188,8 +188,8 @@ export class HistorySource implements Source {
     const order = new StoreOrder(this.repo);
     const stop = this.stopsWith(revList, order);
     this.provenanceBeside?.('walk');
-    const err = { text: '' };
-    const exit = waitForExit(revList, err);
+    // Its stderr is not reported from here: a walk that fails is walked again (below), and that walk says why.
+    const exit = waitForExit(revList, { text: '' });
     exit.catch(() => undefined);
     const { chunks } = await out.take();
     if (!chunks) {
