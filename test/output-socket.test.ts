@@ -149,6 +149,30 @@ describe('outputSocket', () => {
     expect(code).not.toBe(0);
   });
 
+  it('read: what arrived before the reader came is given to it first, and its throw on that read ends the read', async () => {
+    const { output } = batchOutput();
+    process.env.TMPDIR = tmp();
+    const socket = (await outputSocket())!;
+    const child = spawn('cat', [], { stdio: ['pipe', socket.childEnd, 'ignore'] });
+    socket.handOver();
+    child.stdin!.end(output);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const parts: Buffer[] = [];
+    await socket.read((chunk) => parts.push(Buffer.from(chunk)));
+    expect(Buffer.concat(parts).equals(output)).toBe(true);
+
+    const again = (await outputSocket())!;
+    const other = spawn('cat', [], { stdio: ['pipe', again.childEnd, 'ignore'] });
+    again.handOver();
+    other.stdin!.end('early bytes\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(
+      again.read(() => {
+        throw new Error('first read failed');
+      }),
+    ).rejects.toThrow('first read failed');
+  });
+
   it('what the reader throws ends the read with that error', async () => {
     process.env.TMPDIR = tmp();
     const socket = (await outputSocket())!;

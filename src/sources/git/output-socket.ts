@@ -68,24 +68,26 @@ export async function outputSocket(): Promise<OutputSocket | null> {
     /** A read that came before anyone took the output: held, the socket paused, until someone does. */
     let early: Buffer | null = null;
     const buffer = Buffer.allocUnsafeSlow(READ_BYTES);
+    /** Hands a read to its taker; false pauses the socket until it is resumed (chunks). */
+    const deliver = (chunk: Buffer): boolean => {
+      try {
+        return onData!(chunk) !== false;
+      } catch (err) {
+        failure = err;
+        ours.destroy();
+        return true;
+      }
+    };
     const ours = connect({
       path,
       onread: {
         buffer,
         callback: (n: number, buf: Uint8Array): boolean => {
           if (failure !== null) return true;
-          if (!onData) {
-            early = Buffer.from(buf.buffer, buf.byteOffset, n);
-            return false;
-          }
-          try {
-            // false pauses the socket until it is resumed (chunks).
-            return onData(Buffer.from(buf.buffer, buf.byteOffset, n)) !== false;
-          } catch (err) {
-            failure = err;
-            ours.destroy();
-          }
-          return true;
+          const chunk = Buffer.from(buf.buffer, buf.byteOffset, n);
+          if (onData) return deliver(chunk);
+          early = chunk;
+          return false;
         },
       },
     });
@@ -104,18 +106,11 @@ export async function outputSocket(): Promise<OutputSocket | null> {
       childEnd,
       handOver: () => childEnd.destroy(),
       read: async (fn) => {
-        onData = (chunk) => {
-          fn(chunk);
-        };
+        onData = fn;
         if (early) {
           const first = early;
           early = null;
-          try {
-            fn(first);
-          } catch (err) {
-            failure = err;
-            ours.destroy();
-          }
+          deliver(first);
           ours.resume();
         }
         await ended;
