@@ -102,6 +102,16 @@ describe('BatchParser over one reused buffer', () => {
   });
 });
 
+/** A socket with `cat` writing `bytes` into it, handed over; `wait` ms pass before it is returned. */
+async function catInto(bytes: Buffer | string, wait = 0) {
+  const socket = (await outputSocket())!;
+  const child = spawn('cat', [], { stdio: ['pipe', socket.childEnd, 'ignore'] });
+  socket.handOver();
+  child.stdin!.end(bytes);
+  if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+  return socket;
+}
+
 describe('outputSocket', () => {
   const tmp = ownTmpdir(false);
 
@@ -123,12 +133,8 @@ describe('outputSocket', () => {
   it('chunks: each read valid until the next is asked for, however long the consumer takes; stopping early stops reading', async () => {
     const { output } = batchOutput();
     process.env.TMPDIR = tmp();
-    const socket = (await outputSocket())!;
-    const child = spawn('cat', [], { stdio: ['pipe', socket.childEnd, 'ignore'] });
-    socket.handOver();
-    child.stdin!.end(output);
     // Nobody reads yet: what arrives meanwhile waits, it is not lost.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const socket = await catInto(output, 50);
     const parts: Buffer[] = [];
     for await (const chunk of socket.chunks()) {
       const copy = Buffer.from(chunk);
@@ -152,20 +158,12 @@ describe('outputSocket', () => {
   it('read: what arrived before the reader came is given to it first, and its throw on that read ends the read', async () => {
     const { output } = batchOutput();
     process.env.TMPDIR = tmp();
-    const socket = (await outputSocket())!;
-    const child = spawn('cat', [], { stdio: ['pipe', socket.childEnd, 'ignore'] });
-    socket.handOver();
-    child.stdin!.end(output);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const socket = await catInto(output, 50);
     const parts: Buffer[] = [];
     await socket.read((chunk) => parts.push(Buffer.from(chunk)));
     expect(Buffer.concat(parts).equals(output)).toBe(true);
 
-    const again = (await outputSocket())!;
-    const other = spawn('cat', [], { stdio: ['pipe', again.childEnd, 'ignore'] });
-    again.handOver();
-    other.stdin!.end('early bytes\n');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await catInto('early bytes\n', 50);
     await expect(
       again.read(() => {
         throw new Error('first read failed');
@@ -175,10 +173,7 @@ describe('outputSocket', () => {
 
   it('what the reader throws ends the read with that error', async () => {
     process.env.TMPDIR = tmp();
-    const socket = (await outputSocket())!;
-    const child = spawn('cat', [], { stdio: ['pipe', socket.childEnd, 'ignore'] });
-    socket.handOver();
-    child.stdin!.end('some bytes\n');
+    const socket = await catInto('some bytes\n');
     await expect(
       socket.read(() => {
         throw new Error('reader failed');
