@@ -110,6 +110,35 @@ describe('the WebAssembly kernel', () => {
     expect(wasm.pass(after, false)).toEqual(js.pass(after, false));
     expect(wasm.pass(after, false).hits.some((h) => h !== null && h.includes(2))).toBe(true);
   });
+  it('gives the JS kernel\'s result for keyword sets of every size, byte classes past 64 included', () => {
+    // The kernel keeps classes as 16-bit byte offsets and numbers terminal states from a power of
+    // two on: sets from one keyword to ones using almost every printable byte put that bound below,
+    // at and above a row's edge, and give more classes than an 8-bit offset could hold.
+    const printable = [...Array(95).keys()].map((i) => String.fromCharCode(32 + i)).filter((c) => !/[A-Z]/.test(c));
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const widths: number[] = [];
+    for (const count of [1, 2, 3, 7, 20, 60, 150]) {
+      const words = [...Array(count).keys()].map(() => [...Array(2 + rand(6))].map(() => printable[rand(printable.length)]).join(''));
+      const rules = words.map((w, i) => rule(`k${i}`, [w]));
+      const wasm = new KeywordPrefilter(rules);
+      const js = new KeywordPrefilter(rules, { kernel: 'js' });
+      expect(wasm.kernelName).toBe('wasm');
+      widths.push(new Set(words.join('')).size + 1);
+      for (const len of [3, 1500, 70_000]) {
+        let text = '';
+        while (text.length < len) text += rand(5) === 0 ? words[rand(words.length)] : printable[rand(printable.length)];
+        const data = Buffer.from(text, 'latin1');
+        const w = wasm.pass(data, false);
+        expect(w, `${count} keywords, length ${len}`).toEqual(js.pass(data, false));
+        if (len > 3) expect(w.rules.length).toBeGreaterThan(0);
+      }
+    }
+    expect(Math.max(...widths)).toBeGreaterThan(64);
+  });
 });
 
 describe('the kernel\'s base64 runs, 64 bytes at a time', () => {

@@ -10,6 +10,8 @@ export interface KernelTables {
   step: Int32Array;
   width: number;
   firstTerminal: number;
+  /** A power of two above every plain state and at or below every terminal one (premultiplied). */
+  anyTerminal: number;
   outStart: Int32Array;
   outIds: Int32Array;
   keywords: number;
@@ -46,6 +48,8 @@ const { WebAssembly } = globalThis as unknown as { WebAssembly: Wasm };
 
 interface Exports {
   memory: Memory;
+  classesAt(): number;
+  stepAt(): number;
   setLayout(...args: number[]): void;
   scan(data: number, n: number, overlap: number, epoch: number): void;
   setBase64(at: number, sextetAt: number): void;
@@ -77,18 +81,19 @@ export function newWasmKernel(t: KernelTables): WasmKernel | null {
   if (process.env.NHISCAN_PREFILTER === 'js') return null;
   const mod = kernelModule();
   if (!mod) return null;
-  const { memory, setLayout, scan, setBase64, runs } = new WebAssembly.Instance(mod, {}).exports as Exports;
-  // Low memory is the module's own (it has no data, but leave it room); tables follow, the blob last.
-  let at = 1024;
+  const { memory, classesAt, stepAt, setLayout, scan, setBase64, runs } = new WebAssembly.Instance(mod, {}).exports as Exports;
+  // The hot loop's two tables go where the module reads them at fixed addresses (the class table
+  // first, the step table after it, above what the module keeps for itself); the rest follow.
+  const classAt = classesAt();
+  const stepsAt = stepAt();
+  let at = align(stepsAt + t.step.length * 4);
   const place = (bytes: number): number => {
     const here = at;
     at += align(bytes);
     return here;
   };
-  const classesAt = place(256);
   const base64At = place(256);
   const sextetAt = place(256);
-  const stepAt = place(t.step.length * 4);
   const deadAt = place(t.step.length * 4);
   const outStartAt = place(t.outStart.length * 4);
   const outIdsAt = place(t.outIds.length * 4);
@@ -127,13 +132,14 @@ export function newWasmKernel(t: KernelTables): WasmKernel | null {
       return { count: kernel.count, positions: kernel.positions, runs: found };
     },
   };
-  data8.set(t.classes, classesAt);
+  // In the module both tables hold byte offsets into the step table: a class times 4, a state times 4.
+  new Uint16Array(memory.buffer, classAt, 256).set(Array.from(t.classes, (c) => c * 4));
+  new Int32Array(memory.buffer, stepsAt, t.step.length).set(t.step.map((v) => v * 4));
   data8.set(t.base64, base64At);
   data8.set(t.sextet, sextetAt);
   setBase64(base64At, sextetAt);
-  new Int32Array(memory.buffer, stepAt, t.step.length).set(t.step);
   new Int32Array(memory.buffer, outStartAt, t.outStart.length).set(t.outStart);
   new Int32Array(memory.buffer, outIdsAt, t.outIds.length).set(t.outIds);
-  setLayout(classesAt, stepAt, deadAt, outStartAt, outIdsAt, countAt, positionsAt, t.width, t.firstTerminal, t.keywords, t.maxHits);
+  setLayout(deadAt, outStartAt, outIdsAt, countAt, positionsAt, t.width, t.firstTerminal * 4, t.anyTerminal * 4, t.keywords, t.maxHits);
   return kernel;
 }

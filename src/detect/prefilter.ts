@@ -115,6 +115,8 @@ export class KeywordPrefilter {
    */
   private readonly step: Int32Array;
   private readonly firstTerminal: number;
+  /** A power of two at or below firstTerminal and above every plain state (see the renumbering). */
+  private readonly anyTerminal: number;
   /** Longest keyword in bytes: how far a split kernel must look back across a boundary. */
   private readonly longest: number;
   private readonly rulesByKeyword: number[][];
@@ -229,19 +231,27 @@ export class KeywordPrefilter {
       }
     }
 
-    // Renumber: non-terminal states first (the root stays 0), terminal ones after them.
+    // Renumber: non-terminal states first (the root stays 0), terminal ones after them, from the
+    // first row at or past a power of two (`anyTerminal`). The rows between are never entered: they
+    // let the WebAssembly kernel ask "is any of four states terminal" as one OR and one compare.
     const order = [...Array(states).keys()];
     const plain = order.filter((st) => outputs[st]!.length === 0);
     const terminal = order.filter((st) => outputs[st]!.length > 0);
+    let anyTerminal = 1;
+    while (anyTerminal < plain.length * width) anyTerminal *= 2;
+    const firstTerminalRow = Math.ceil(anyTerminal / width);
+    const rows = firstTerminalRow + terminal.length;
     const newId = new Int32Array(states);
-    [...plain, ...terminal].forEach((st, i) => (newId[st] = i));
-    this.firstTerminal = plain.length * width;
-    this.outputs = new Array<number[]>(states);
+    plain.forEach((st, i) => (newId[st] = i));
+    terminal.forEach((st, i) => (newId[st] = firstTerminalRow + i));
+    this.firstTerminal = firstTerminalRow * width;
+    this.anyTerminal = anyTerminal;
+    this.outputs = new Array<number[]>(rows).fill([]);
     for (let st = 0; st < states; st++) this.outputs[newId[st]!] = outputs[st]!;
 
     // The full table, in the new numbering: a state's row is its failure state's row (one native
     // copy; that row is done, being shallower) with the state's own edges written over it.
-    const step = new Int32Array(states * width);
+    const step = new Int32Array(rows * width);
     for (let i = 0; i < kids[0]!.length; i += 2) step[kids[0]![i]!] = newId[kids[0]![i + 1]!]! * width;
     for (let qi = 0; qi < tail; qi++) {
       const s = queue[qi]!;
@@ -252,7 +262,7 @@ export class KeywordPrefilter {
       for (let i = 0; i < edges.length; i += 2) step[at + edges[i]!] = newId[edges[i + 1]!]! * width;
     }
     this.step = step;
-    this.deadIn = new Int32Array(states);
+    this.deadIn = new Int32Array(rows);
 
     this.kernel = opts.kernel === 'js' ? null : newWasmKernel(this.tables());
     if (this.kernel) {
@@ -281,6 +291,7 @@ export class KeywordPrefilter {
       step: this.step,
       width: this.width,
       firstTerminal: this.firstTerminal,
+      anyTerminal: this.anyTerminal,
       outStart: Int32Array.from(outStart),
       outIds: Int32Array.from(outIds),
       keywords: this.keywordCount,
