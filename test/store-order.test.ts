@@ -109,6 +109,24 @@ describe('StoreOrder', () => {
     r.commit('a', { 'a.txt': 'a\n' });
     expect(await new StoreOrder(r.dir, 10).take()).toBeNull();
     expect(await new StoreOrder(r.dir).take()).not.toBeNull();
+    // The index started beside the walk gives no order in the same cases.
+    expect(await new StoreOrder(dir).index()).toBeNull();
+    expect(await new StoreOrder(r.dir, 10).index()).toBeNull();
+  });
+
+  it('indexes the listing as soon as git has written it, and hands the index out once', async () => {
+    const r = repo();
+    r.commit('a', { 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    const order = new StoreOrder(r.dir);
+    order.startIndex();
+    const walk = r.git('rev-list', '--objects', '--all');
+    const index = await order.index();
+    expect(index!.size).toBe(r.git('cat-file', '--batch-all-objects', '--batch-check').trim().split('\n').length);
+    // Split by type: only the two blobs of the walk are kept.
+    const held = inStoreOrder([buf(walk)], index!, () => undefined);
+    expect(linesOf(held).map((l) => l.split(' ')[1]).sort()).toEqual(['a.txt', 'b.txt']);
+    // Not kept for the rest of the scan by the order that made it.
+    expect(await order.index()).toBeNull();
   });
 });
 

@@ -186,6 +186,7 @@ export class HistorySource implements Source {
     const out = new WholeOutput(this.repo, ['rev-list', ...walk], bound);
     const revList = out.child;
     const order = new StoreOrder(this.repo);
+    order.startIndex();
     const stop = this.stopsWith(revList, order);
     this.provenanceBeside?.('walk');
     // Its stderr is not reported from here: a walk that fails is walked again (below), and that walk says why.
@@ -209,7 +210,7 @@ export class HistorySource implements Source {
       stop();
       return null;
     }
-    const stored = await order.take();
+    const stored = await order.index();
     // Both have exited: nothing is left to stop, and the scan should not keep them (or what their
     // listeners hold) alive.
     this.stopWalk = () => {
@@ -231,6 +232,7 @@ export class HistorySource implements Source {
   private async *twoWalks(walk: string[], bound: number): AsyncGenerator<string[]> {
     const { missing, trees, revList, killTrees } = this.startWalks(walk);
     const order = new StoreOrder(this.repo);
+    order.startIndex();
     const stop = this.stopsWith(revList, order, killTrees);
     const err = { text: '' };
     const exit = waitForExit(revList, err);
@@ -307,7 +309,7 @@ export class HistorySource implements Source {
 
   /** The held walk (rev-list's raw output) in store order; null when git gave no order. */
   private async holdInStoreOrder(walk: Buffer[], order: StoreOrder, onMissing: (id: string) => void): Promise<HeldWalk | null> {
-    const stored = await order.take();
+    const stored = await order.index();
     if (!stored) return null;
     this.held = inStoreOrder(walk, stored, onMissing);
     this.storeOrdered = true;
