@@ -1,12 +1,12 @@
 // The provenance walk that runs beside the walk or the scan (earlyIntroductions) gives what the walk
 // after the scan (introductionsOf) gives, gaps included. Which path a scan takes depends on the
 // repository's size and the worker count, so both are tested here directly.
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CoverageGap } from '../src/model.js';
-import { earlyIntroductions, introductionsOf } from '../src/sources/git/provenance.js';
+import { earlyIntroductions, forEachWantedLine, introductionsOf } from '../src/sources/git/provenance.js';
 import { tempRepos } from './helpers/git.js';
 import { scan, secrets } from './helpers/scan.js';
 import { githubToken } from './helpers/secrets.js';
@@ -37,6 +37,18 @@ describe('earlyIntroductions', () => {
     expect(e.size).toBe(4);
     // Nothing wanted: nothing kept, git's output is never parsed.
     expect((await both(r.dir, new Set())).e.size).toBe(0);
+  });
+
+  it('the same introductions when commit subjects hold CRs (readline broke lines there; the file reader must too)', async () => {
+    const r = repo();
+    const first = r.commit('lone \r in the subject', { 'a.env': 'K=1\n' });
+    r.commit('crlf subject\r', { 'b.env': 'K=2\n', 'a.env': 'K=3\n' });
+    const ids = [`${first}:a.env`, 'HEAD:b.env', 'HEAD:a.env'].map((s) => r.git('rev-parse', s).trim());
+    const { e, l, early, late } = await both(r.dir, new Set(ids));
+    expect(early).toEqual(late);
+    expect(e).toEqual(l);
+    expect(e.size).toBe(3);
+    expect(e.get(ids[0]!)![0]!.commit.message).toBe('lone ');
   });
 
   it('a walk git cannot finish: what it found so far, and the same gap as the walk after the scan', async () => {
@@ -129,5 +141,47 @@ describe('the early provenance walk, when a one walk gives way to two', () => {
     expect(walks.length).toBe(3);
     const found = secrets(report).find((f) => f.secret === token);
     expect(found?.location.commit).toMatch(/^[0-9a-f]{40}$/);
+  });
+});
+
+describe('the early file, line by line', () => {
+  // The lines readline gave the parser before (it split on \n, \r\n and a lone \r), less those the
+  // parser returns from at once: only commit lines and the `:` lines of a wanted blob matter.
+  const readlineLines = (text: string): string[] => {
+    const lines = text.split(/\r?\n|\r(?!\n)/);
+    if (lines.at(-1) === '') lines.pop();
+    return lines;
+  };
+
+  it('hands over the lines readline would have, at every read size, CRs and odd lines included', () => {
+    const wanted = ['a'.repeat(40), 'b'.repeat(39) + 'c'];
+    const parts = [
+      '\x01' + 'c1\0me\0me@x\0date\0' + '1\0subject with a lone \r in it',
+      `:100644 100644 ${'0'.repeat(40)} ${wanted[0]} M\tpath/one.txt`,
+      `:100644 100644 ${'0'.repeat(40)} ${'d'.repeat(40)} A\tnot/wanted.txt`,
+      '\x01' + 'c2\0me\0me@x\0date\0' + '2\0crlf subject\r',
+      `::100644 100644 100644 ${'1'.repeat(40)} ${'2'.repeat(40)} ${wanted[1]} MM\t"quoted\\tpath"`,
+      ':odd line without a tab',
+      `:no spaces\there`,
+      `:100644 ${wanted[0]}\tone space`,
+      '',
+      'plain text line',
+      `:100644 100644 ${'0'.repeat(40)} bbbbXX M\tshort id, wanted prefix`,
+    ];
+    const text = parts.join('\n') + '\r\r\n' + parts.slice(0, 3).join('\r\n') + '\r';
+    const expected = readlineLines(text).filter((l) => l.startsWith('\x01') || (l.startsWith(':') && l.includes('\t') && (l.includes(wanted[0]!) || l.includes(wanted[1]!) || l.includes('bbbbXX') || !/ [0-9a-f]{4}/.test(l))));
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-early-'));
+    const file = join(dir, 'log');
+    writeFileSync(file, text, 'latin1');
+    for (const size of [1, 2, 3, 7, 64, 1 << 20]) {
+      const fd = openSync(file, 'r');
+      const got: string[] = [];
+      try {
+        forEachWantedLine(fd, new Set(wanted), (l) => got.push(l), size);
+      } finally {
+        closeSync(fd);
+      }
+      expect(got, `read size ${size}`).toEqual(expected);
+    }
   });
 });

@@ -1,5 +1,4 @@
-import { closeSync, createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { closeSync, readSync } from 'node:fs';
 import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
 import { gitLines, gitPath, spawnGit, waitForExit } from './exec.js';
@@ -137,7 +136,6 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
   return {
     async finish(wanted, gaps) {
       if (!out) return introductionsOf(repo, revArgs, wanted, gaps);
-      let reading = false;
       try {
         let failed: boolean;
         try {
@@ -153,23 +151,92 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
         if (failed) return await introductionsOf(repo, revArgs, wanted, gaps);
         const byBlob = new Map<string, Map<string, CommitInfo>>();
         const parse = introductionParser((blob, path, commit) => keepEarliest(byBlob, blob, path, commit), {}, wanted);
-        // Line by line, as gitLines reads git's own output (the same line breaks, latin1): read
-        // whole, curl's 24.5 MB file and a string per line would add about twice that at once.
-        reading = true;
-        const rl = createInterface({ input: createReadStream('', { fd: out.readFd, encoding: 'latin1', start: 0 }), crlfDelay: Infinity });
-        try {
-          for await (const line of rl) parse.line(line);
-        } finally {
-          rl.close();
-        }
+        forEachWantedLine(out.readFd, wanted, parse.line);
         return oldestFirst(byBlob);
       } finally {
-        // The stream closes the descriptor it read; one never read is closed here.
-        if (!reading) closeSync(out.readFd);
+        closeSync(out.readFd);
         out.remove();
       }
     },
   };
+}
+
+/** Bytes read from the early file at a time. */
+const EARLY_READ_BYTES = 1024 * 1024;
+
+/**
+ * The lines of the early file at `fd` (from its start) that the parser can act on with `wanted`,
+ * as latin1 strings: commit lines, and the `:` lines whose blob id may be wanted. Every other line
+ * is one the parser returns from at once, so leaving it out changes nothing; on curl that is all
+ * but a few dozen of 400,000 lines, and no string is made for them. Lines break where readline's
+ * did (`\n`, `\r\n` and a lone `\r`); the file is read a megabyte at a time, not held whole.
+ */
+export function forEachWantedLine(fd: number, wanted: ReadonlySet<string>, line: (line: string) => void, readBytes = EARLY_READ_BYTES): void {
+  // The first four bytes of each wanted id: a `:` line is made a string only when its blob starts so.
+  const prefixes = new Set<number>();
+  let filter = true;
+  for (const id of wanted) {
+    if (id.length < 4) filter = false;
+    else prefixes.add(Buffer.from(id.slice(0, 4), 'latin1').readUInt32LE(0));
+  }
+  const piece = (d: Buffer, a: number, b: number): void => {
+    if (b <= a) return;
+    if (d[a] === 0x01) {
+      line(d.toString('latin1', a, b));
+      return;
+    }
+    if (d[a] !== 0x3a /* : */) return;
+    let tab = -1;
+    for (let i = a; i < b; i++) {
+      if (d[i] === 9) {
+        tab = i;
+        break;
+      }
+    }
+    if (tab === -1) return;
+    // As the parser finds it: the blob is the id before the last space before the tab.
+    let beforeStatus = tab;
+    while (beforeStatus >= a && d[beforeStatus] !== 32) beforeStatus--;
+    let beforeBlob = beforeStatus - 1;
+    while (beforeBlob >= a && d[beforeBlob] !== 32) beforeBlob--;
+    // Anything unusual goes to the parser as it is.
+    if (filter && beforeBlob >= a && beforeStatus - beforeBlob - 1 >= 4 && !prefixes.has(d.readUInt32LE(beforeBlob + 1))) return;
+    line(d.toString('latin1', a, b));
+  };
+  // One line ended by LF: a CR before the LF belongs to the break, any other CR breaks it too.
+  const segment = (d: Buffer, a: number, b: number, crAt: number): number => {
+    if (b > a && d[b - 1] === 13) b--;
+    let from = a;
+    let cr = crAt;
+    while (cr !== -1 && cr < b) {
+      piece(d, from, cr);
+      from = cr + 1;
+      cr = d.indexOf(13, from);
+    }
+    piece(d, from, b);
+    return cr;
+  };
+  let carry: Buffer | null = null;
+  let position = 0;
+  const chunk = Buffer.allocUnsafe(readBytes);
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, position);
+    if (n === 0) break;
+    position += n;
+    const d: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    let start = 0;
+    // The next CR at or after `start`, found once and moved past only when passed (so no search
+    // runs on to the end of the data for every line).
+    let cr = d.indexOf(13, 0);
+    for (let nl = d.indexOf(10, 0); nl !== -1; nl = d.indexOf(10, start)) {
+      if (cr !== -1 && cr < start) cr = d.indexOf(13, start);
+      cr = segment(d, start, nl, cr);
+      start = nl + 1;
+    }
+    // The part line waits for the rest (copied: the read buffer is reused).
+    carry = start < d.length ? Buffer.from(d.subarray(start)) : null;
+  }
+  if (carry) segment(carry, 0, carry.length, carry.indexOf(13));
 }
 
 /**
