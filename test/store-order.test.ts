@@ -128,6 +128,19 @@ describe('StoreOrder', () => {
     // Not kept for the rest of the scan by the order that made it.
     expect(await order.index()).toBeNull();
   });
+
+  it('drops an index already built when the order is cancelled (the walk keeps the order to stop it)', async () => {
+    const r = repo();
+    r.commit('a', { 'a.txt': 'a\n' });
+    const order = new StoreOrder(r.dir);
+    order.startIndex();
+    // git's listing has been written and read: the index is being built or built.
+    const child = (order as unknown as { out: { child: import('node:child_process').ChildProcess } }).out.child;
+    if (child.exitCode === null) await new Promise((done) => child.once('close', done));
+    await new Promise((done) => setTimeout(done, 20));
+    order.cancel();
+    expect(await order.index()).toBeNull();
+  });
 });
 
 describe('history in store order', () => {

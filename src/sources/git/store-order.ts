@@ -58,7 +58,10 @@ export class StoreOrder {
    * before index(); take() is then not for use.
    */
   startIndex(): void {
-    this.indexing ??= this.take().then((stored) => ({ index: stored ? new StoreIndex(stored) : null }));
+    if (this.indexing) return;
+    this.indexing = this.take().then((stored) => ({ index: stored ? new StoreIndex(stored) : null }));
+    // Seen by index() when it is asked for; a walk that stops first must not leave it unhandled.
+    this.indexing.catch(() => undefined);
   }
 
   /** The index startIndex() began, or null when there is no order to use; once. */
@@ -73,6 +76,14 @@ export class StoreOrder {
   /** The walk did not fit: the order is not wanted. */
   cancel(): void {
     this.out.cancel();
+    // An index already built is dropped too: whoever keeps this order to stop it (the walk's stop
+    // function, for the whole scan) would otherwise keep the listing and its tables.
+    this.indexing?.then(
+      (box) => {
+        box.index = null;
+      },
+      () => undefined,
+    );
   }
 }
 
