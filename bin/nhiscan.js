@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Thin shim: all logic lives in the compiled CLI so `npx nhiscan` and `node bin/nhiscan.js` behave the same.
-import { main, settled } from '../dist/bundle/main.js';
+// With --debug, stacks name the sources (src/...ts:line) where the bundle's source maps are present
+// (a checkout; the package leaves them out). Set before the bundle loads: node reads a module's map
+// only when it compiles it with source maps on.
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+const { main, settled } = await import('../dist/bundle/main.js');
 
 // If the run ends without main() settling, that is a failure, never a clean exit.
 process.exitCode = 3;

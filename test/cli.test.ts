@@ -117,6 +117,13 @@ describe('exit codes', () => {
     const r = runCli(['scan', '--staged', '/tmp', '--debug']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/\n\s+at /);
+    // Through the bundle's source maps (built beside it): the sources' names, not the chunks'.
+    expect(r.stderr).toMatch(/\(.*src\/sources\/git\/repo\.ts:\d+:\d+\)/);
+    expect(r.stderr).not.toMatch(/chunk-[A-Z0-9]+\.js/);
+    // Without --debug: one line, no stack.
+    const plain = runCli(['scan', '--staged', '/tmp']);
+    expect(plain.code).toBe(3);
+    expect(plain.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 
