@@ -2,6 +2,7 @@ import { closeSync, readSync } from 'node:fs';
 import { GitError } from '../../errors.js';
 import type { CoverageGap } from '../../model.js';
 import { gitLines, gitPath, spawnGit, waitForExit } from './exec.js';
+import { idPrefixFilter } from './id-prefix.js';
 import { headCommit } from './repo.js';
 import { scratchFile } from './scratch-file.js';
 
@@ -172,13 +173,8 @@ const EARLY_READ_BYTES = 1024 * 1024;
  * did (`\n`, `\r\n` and a lone `\r`); the file is read a megabyte at a time, not held whole.
  */
 export function forEachWantedLine(fd: number, wanted: ReadonlySet<string>, line: (line: string) => void, readBytes = EARLY_READ_BYTES): void {
-  // The first four bytes of each wanted id: a `:` line is made a string only when its blob starts so.
-  const prefixes = new Set<number>();
-  let filter = true;
-  for (const id of wanted) {
-    if (id.length < 4) filter = false;
-    else prefixes.add(Buffer.from(id.slice(0, 4), 'latin1').readUInt32LE(0));
-  }
+  // A `:` line is made a string only when its blob may be wanted.
+  const mayBe = idPrefixFilter(wanted);
   const piece = (d: Buffer, a: number, b: number): void => {
     if (b <= a) return;
     if (d[a] === 0x01) {
@@ -200,7 +196,7 @@ export function forEachWantedLine(fd: number, wanted: ReadonlySet<string>, line:
     let beforeBlob = beforeStatus - 1;
     while (beforeBlob >= a && d[beforeBlob] !== 32) beforeBlob--;
     // Anything unusual goes to the parser as it is.
-    if (filter && beforeBlob >= a && beforeStatus - beforeBlob - 1 >= 4 && !prefixes.has(d.readUInt32LE(beforeBlob + 1))) return;
+    if (beforeBlob >= a && !mayBe(d, beforeBlob + 1, beforeStatus - beforeBlob - 1)) return;
     line(d.toString('latin1', a, b));
   };
   // One line ended by LF: a CR before the LF belongs to the break, any other CR breaks it too.

@@ -1,4 +1,5 @@
 import { WALK_CONFIG } from './exec.js';
+import { idPrefixFilter } from './id-prefix.js';
 import { WholeOutput } from './whole-output.js';
 
 /**
@@ -322,10 +323,15 @@ export class HeldWalk {
   /** Each of these ids' place in the walk (one pass over the held lines, for a few ids). */
   walkIndexOf(ids: Set<string>): Map<string, number> {
     const found = new Map<string, number>();
-    for (let k = 0, at = 0; at < this.text.length && found.size < ids.size; k++) {
-      const end = this.text.indexOf(10, at);
-      const id = idOf(this.text.toString('latin1', at, end));
-      if (ids.has(id) && !found.has(id)) found.set(id, this.walkAt[k]!);
+    const mayBe = idPrefixFilter(ids);
+    const text = this.text;
+    for (let k = 0, at = 0; at < text.length && found.size < ids.size; k++) {
+      const end = text.indexOf(10, at);
+      // Made a string only when it may be one of the ids (a few dozen of 143,000 lines on curl).
+      if (mayBe(text, at, idEnd(text, at, end) - at)) {
+        const id = idOf(text.toString('latin1', at, end));
+        if (ids.has(id) && !found.has(id)) found.set(id, this.walkAt[k]!);
+      }
       at = end + 1;
     }
     return found;
