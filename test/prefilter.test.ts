@@ -24,6 +24,13 @@ describe('keyword prefilter (Aho-Corasick over bytes)', () => {
   it('decides path rules by the path alone, before any byte', () => {
     expect(ids('nothing to see', 'home/.pgpass')).toEqual(['e']);
     expect(ids('host:5432:db:user:pw', 'notes.txt')).toEqual([]);
+    // Decided once per path and remembered: asked again, in any order, the same answers.
+    expect(ids('secret', 'home/.pgpass')).toEqual(['b', 'e']);
+    expect(ids('secret', 'notes.txt')).toEqual(['b']);
+    expect(ids('nothing', '')).toEqual([]);
+    for (let i = 0; i < 5000; i++) ids('x', `many/${i}.pgpass`);
+    expect(ids('nothing to see', 'home/.pgpass')).toEqual(['e']);
+    expect(ids('nothing to see', 'many/4999.pgpass')).toEqual(['e']);
   });
 
   it('records where each rule\'s keywords start, and gives up on windows for a common keyword', () => {
