@@ -130,7 +130,6 @@ export class StoreIndex {
   /** 1 where the listed type is a tree, commit or tag. */
   readonly other: Uint8Array;
   private readonly slots: Int32Array;
-  private readonly hashes: Int32Array;
   /** Distinct ids listed: entries 0 .. size - 1, in listing order. */
   readonly size: number;
 
@@ -144,16 +143,13 @@ export class StoreIndex {
     let size = 1;
     while (size < count * 2) size <<= 1;
     this.slots = new Int32Array(size).fill(-1);
-    this.hashes = new Int32Array(size);
     let n = 0;
     eachLine(lines, (c, k, at, end) => {
       const to = idEnd(c, at, end);
-      const h = hashBytes(c, at, to);
-      const found = this.find(c, at, to, h);
+      const found = this.find(c, at, to, hashBytes(c, at, to));
       // A second listing of an id (an object in two packs) keeps its first place.
       if (found >= 0) return;
       this.slots[-1 - found] = n;
-      this.hashes[-1 - found] = h;
       this.chunkOf[n] = k;
       this.starts[n] = at;
       this.idEnds[n] = to;
@@ -167,12 +163,13 @@ export class StoreIndex {
 
   /** The entry of the id at bytes [from, to) of b (hashed to h), or -1 - (the free slot for it). */
   find(b: Buffer, from: number, to: number, h: number): number {
-    const { slots, hashes, lines, chunkOf, starts, idEnds } = this;
+    const { slots, lines, chunkOf, starts, idEnds } = this;
     const mask = slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const e = slots[s]!;
       if (e === -1) return -1 - s;
-      if (hashes[s] === h && sameBytes(b, from, to, lines[chunkOf[e]!]!, starts[e]!, idEnds[e]!)) return e;
+      // No stored hash to compare first: ids are random, so another id differs within a byte or two.
+      if (sameBytes(b, from, to, lines[chunkOf[e]!]!, starts[e]!, idEnds[e]!)) return e;
     }
   }
 }
@@ -196,8 +193,8 @@ export function inStoreOrder(walkChunks: Buffer[], stored: Buffer[] | StoreIndex
   // Per listing entry, the walk line it places (-1: none yet, -2: a tree, commit or tag walked).
   const placed = new Int32Array(index.size).fill(-1);
   // Lines of ids not listed, or walked again, in walk order.
-  const after = new Int32Array(count);
-  let afterCount = 0;
+  // Usually none: an array that grows, not one of the walk's size.
+  const after: number[] = [];
   let n = 0;
   eachLine(walk, (c, k, at, end) => {
     if (c[at] === 0x3f /* ? */) onMissing(c.toString('latin1', at + 1, end).trim());
@@ -207,7 +204,7 @@ export function inStoreOrder(walkChunks: Buffer[], stored: Buffer[] | StoreIndex
       ends[n] = end;
       const to = idEnd(c, at, end);
       const e = index.find(c, at, to, hashBytes(c, at, to));
-      if (e < 0 || placed[e] !== -1) after[afterCount++] = n;
+      if (e < 0 || placed[e] !== -1) after.push(n);
       else placed[e] = index.other[e] ? -2 : n;
       n++;
     }
@@ -217,7 +214,7 @@ export function inStoreOrder(walkChunks: Buffer[], stored: Buffer[] | StoreIndex
   const order = new Int32Array(n);
   let kept = 0;
   for (let e = 0; e < index.size; e++) if (placed[e]! >= 0) order[kept++] = placed[e]!;
-  for (let j = 0; j < afterCount; j++) order[kept++] = after[j]!;
+  for (const i of after) order[kept++] = i;
   let bytes = 0;
   for (let k = 0; k < kept; k++) bytes += ends[order[k]!]! - starts[order[k]!]! + 1;
   const text = Buffer.allocUnsafe(bytes);
