@@ -117,6 +117,24 @@ describe('the WebAssembly kernel', () => {
     expect(wasm.pass(after, false)).toEqual(js.pass(after, false));
     expect(wasm.pass(after, false).hits.some((h) => h !== null && h.includes(2))).toBe(true);
   });
+  it('runs a rule with an empty keyword on every text, and still finds every other keyword', () => {
+    // An empty keyword made the root a hit state, and with it every state: the pass started in a
+    // row that was no longer the root and found nothing (a config's aws keys went unseen).
+    const rules = [rule('empty', ['', 'zzz']), rule('aws', ['aws_secret']), rule('gh', ['ghp_'])];
+    const wasm = new KeywordPrefilter(rules);
+    const js = new KeywordPrefilter(rules, { kernel: 'js' });
+    for (const text of ['nothing here', 'x aws_secret y ghp_ z', 'ghp_'.repeat(2000) + ' aws_secret'.repeat(3)]) {
+      const data = Buffer.from(text, 'latin1');
+      const w = wasm.pass(data, false);
+      expect(w).toEqual(js.pass(data, false));
+      const named = w.rules.map((i) => rules[i]!.id);
+      expect(named[0]).toBe('empty');
+      expect(w.hits[0]).toBeNull();
+      expect(named.includes('aws')).toBe(text.includes('aws_secret'));
+      expect(named.includes('gh')).toBe(text.includes('ghp_'));
+    }
+  });
+
   it('gives the JS kernel\'s result for keyword sets of every size, byte classes past 64 included', () => {
     // The kernel keeps classes as 16-bit byte offsets and numbers terminal states from a power of
     // two on: sets from one keyword to ones using almost every printable byte put that bound below,

@@ -148,7 +148,8 @@ export class KeywordPrefilter {
         this.pathRules.push({ index: i, paths: rule.paths });
         return;
       }
-      if (rule.keywords.length === 0) {
+      // An empty keyword is in every text: such a rule runs on all of them, like one without any.
+      if (rule.keywords.length === 0 || rule.keywords.includes('')) {
         this.alwaysRun.push(i);
         return;
       }
@@ -238,8 +239,10 @@ export class KeywordPrefilter {
     const order = [...Array(states).keys()];
     const plain = order.filter((st) => outputs[st]!.length === 0);
     const terminal = order.filter((st) => outputs[st]!.length > 0);
-    let anyTerminal = 1;
-    while (anyTerminal < plain.length * width) anyTerminal *= 2;
+    // With no plain state (only were a keyword empty, and those rules run whole, above) every state
+    // would be terminal: the bound is then 0, and the root stays row 0, where every pass starts.
+    let anyTerminal = plain.length === 0 ? 0 : 1;
+    while (anyTerminal > 0 && anyTerminal < plain.length * width) anyTerminal *= 2;
     const firstTerminalRow = Math.ceil(anyTerminal / width);
     const rows = firstTerminalRow + terminal.length;
     const newId = new Int32Array(states);
