@@ -19,6 +19,24 @@ describe('decoding', () => {
     expect(hit!.decoded).toEqual([{ encoding: 'base64', start: manifest.indexOf(value), end: manifest.indexOf(value) + value.length }]);
   });
 
+  it('an allow on the line of an encoded span covers what it decodes to; a span that decodes to nothing costs no line index', () => {
+    const token = githubToken();
+    const quiet = b64('just some words that decode to plain text');
+    const text = `a: ${quiet}\nb: ${b64(`GITHUB_TOKEN=${token}`)}  # nhiscan:allow\nc: ${quiet}\nd: ${b64(`GITHUB_TOKEN=${token}`)}\n`;
+    const m = new Matcher(builtinRules);
+    const { matches, allowed } = m.scan(Buffer.from(text));
+    const hits = matches.filter((x) => x.secret === token);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.line).toBe(4);
+    expect(hits[0]!.column).toBe(4);
+    expect(allowed).toBeGreaterThanOrEqual(1);
+    expect(m.dropped['inline-allow']).toBe(1);
+    // Only spans that decode to nothing: no match, nothing counted.
+    const none = new Matcher(builtinRules);
+    expect(none.scan(Buffer.from(`a: ${quiet}\nb: ${quiet}\n`)).matches).toEqual([]);
+    expect(none.dropped).toEqual({});
+  });
+
   it('decodes docker auths and data URLs the same way', () => {
     const token = githubToken('ghs_');
     const text = `<a href="data:text/plain;base64,${b64(`token: ${token}`)}">x</a>`;

@@ -280,14 +280,18 @@ export class Matcher {
   ): void {
     const spans = known ? encodedSpans(text, known.bytes, known.runs) : encodedSpans(text);
     if (spans.length === 0) return;
-    const index = anchor ? undefined : new LineIndex(text);
+    // Made only once a decoded span holds a match (or is decoded further): most hold none, and the
+    // index is a pass over the whole text.
+    let index: LineIndex | undefined;
+    const lineIndex = (): LineIndex => (index ??= new LineIndex(text));
     for (const span of spans) {
       const steps = [...outer, span.step];
-      const pos = anchor ?? index!.position(span.step.start);
       const inner = this.scanText(span.decoded, this.prefilter.candidates(Buffer.from(span.decoded, 'utf8')), path);
       into.allowed += inner.allowed;
+      if (inner.matches.length === 0 && depth <= 1) continue;
+      const pos = anchor ?? lineIndex().position(span.step.start);
       // An allow on the line holding the encoded span covers what it decodes to.
-      const outerLine = index?.lineAt(span.step.start);
+      const outerLine = anchor ? undefined : lineIndex().lineAt(span.step.start);
       if (outerLine !== undefined && (outerLine.includes(INLINE_ALLOW) || this.allowLine?.(outerLine))) {
         into.allowed += inner.matches.length;
         countDrop(this.dropped, outerLine.includes(INLINE_ALLOW) ? 'inline-allow' : 'allowlist-line', inner.matches.length);
