@@ -20,7 +20,38 @@ const QUOTED = /"(?:[^"\\\n]|\\.){4,}"|'(?:[^'\\\n]|\\.){4,}'/g;
  * ARNs (split on :) stay readable, because responders need them. `/` is part of the run because
  * base64 uses it (about half of all AWS secret keys hold one); paths are told apart in separatedRun.
  */
-const TOKEN = /[A-Za-z0-9+/_=]{20,}/g;
+const TOKEN_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_=') TOKEN_CHAR[ch.charCodeAt(0)] = 1;
+
+/**
+ * `text.replace(/[A-Za-z0-9+/_=]{20,}/g, fn)` without the regex: V8 keeps a backtrack entry per
+ * character of such a run, and a run of millions (a commit subject of one repeated letter, say)
+ * overflowed its stack, which failed the whole report ("Maximum call stack size exceeded"). The
+ * same runs, so the same result (a test holds it to the regex on random text).
+ */
+function replaceTokens(text: string, fn: (run: string) => string): string {
+  let out = '';
+  let last = 0;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || TOKEN_CHAR[c] === 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    for (; j < n; j++) {
+      const d = text.charCodeAt(j);
+      if (d >= 128 || TOKEN_CHAR[d] === 0) break;
+    }
+    if (j - i >= 20) {
+      out += text.slice(last, i) + fn(text.slice(i, j));
+      last = j;
+    }
+    i = j;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
 
 function looksRandom(s: string): boolean {
   return /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s) && shannonEntropy(s) >= 3.5;
@@ -113,7 +144,7 @@ function redactRun(run: string): string {
 
 /** Token-shaped key material in free text (AWS secret keys, long random runs), as `[redacted]`. */
 export function redactTokens(text: string): string {
-  return text.replace(TOKEN, redactRun);
+  return replaceTokens(text, redactRun);
 }
 
 /** Rules whose match is an identifier, not a secret: redacting it would hide what to act on. */
@@ -139,11 +170,11 @@ export async function safeMessage(message: string): Promise<string> {
     // V8: `Unexpected token 'h', ..."a": [hunter2"... is not valid JSON`; the snippet holds quotes itself.
     out = out.replace(/(?:\.\.\.)?"[^\n]*"(?:\.\.\.)?(?= is not valid JSON)/g, `"${REDACTED}"`);
     if (QUOTED_BY_PARSER.test(out)) out = out.replace(QUOTED, `"${REDACTED}"`);
-    out = out.replace(TOKEN, redactRun);
+    out = replaceTokens(out, redactRun);
     for (const m of (await ruleMatcher()).scan(out).matches) out = out.split(m.secret).join(REDACTED);
   } catch {
     // Redaction must never be the reason an error goes unreported; fall back to the blunt form.
-    out = message.replace(TOKEN, REDACTED);
+    out = replaceTokens(message, () => REDACTED);
   }
   return out;
 }

@@ -1,11 +1,11 @@
 // The stderr redactor: the safety net under "errors never echo input values"; and masking last:
 // a secret also sitting in a commit message, author or path is masked in every report field.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { safeMessage } from '../../src/safe-message.js';
+import { redactTokens, safeMessage } from '../../src/safe-message.js';
 import { tempRepos } from '../helpers/git.js';
 import { awsKeyId, awsSecret, githubToken } from '../helpers/secrets.js';
 import { cli, expectContract } from './harness.js';
@@ -100,6 +100,30 @@ function leakyRepo(): { dir: string; token: string } {
   return { dir: r.dir, token };
 }
 
+describe('redactTokens', () => {
+  it('judges the same runs as the regex it replaced, on random text', () => {
+    let seed = 3;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = `${B64}_=  .:-é\n`;
+    for (let k = 0; k < 300; k++) {
+      let text = '';
+      const len = rand(400);
+      while (text.length < len) text += rand(6) === 0 ? seededAwsSecret(k + text.length) : alphabet[rand(alphabet.length)];
+      // A whole run is judged as itself, so the regex with redactTokens per run is the reference.
+      const reference = text.replace(/[A-Za-z0-9+/_=]{20,}/g, (run) => redactTokens(run));
+      expect(redactTokens(text), text).toBe(reference);
+    }
+  });
+
+  it('takes a run of ten million characters (the regex threw "Maximum call stack size exceeded")', () => {
+    const run = 'S'.repeat(10_000_000);
+    expect(redactTokens(`subject: ${run} end`)).toBe(`subject: ${run} end`);
+  });
+});
+
 describe('masking last: no report field carries a found secret', () => {
   it.each(['json', 'jsonl', 'text', 'sarif'])('scan --format %s: message, author, email and path are masked', { timeout: 30_000 }, async (format) => {
     const { dir, token } = leakyRepo();
@@ -123,6 +147,22 @@ describe('masking last: no report field carries a found secret', () => {
     const r = await cli(['scan', r0.dir, '-f', 'json']);
     expectContract(r, { code: 1, secrets: [token, key] });
     expect(JSON.parse(r.stdout).findings.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a commit subject of ten million letters: the finding, its subject whole, exit 1 (a regex over it overflowed V8\'s stack)', { timeout: 60_000 }, async () => {
+    const key = awsSecret();
+    const r0 = repo();
+    const msg = join(mkdtempSync(join(tmpdir(), 'nhiscan-msg-')), 'msg');
+    writeFileSync(msg, `${'S'.repeat(10_000_000)}\n`);
+    writeFileSync(join(r0.dir, 'aws.env'), `aws_secret_access_key = ${key}\n`);
+    r0.git('add', 'aws.env');
+    r0.git('commit', '-q', '-F', msg);
+    const r = await cli(['scan', r0.dir, '-f', 'json']);
+    expectContract(r, { code: 1, secrets: [key] });
+    const report = JSON.parse(r.stdout);
+    expect(report.coverage.complete).toBe(true);
+    expect(report.findings.length).toBeGreaterThanOrEqual(1);
+    expect(report.findings[0].location.message).toHaveLength(10_000_000);
   });
 
   it('--show-secrets keeps everything (the user asked for it)', { timeout: 30_000 }, async () => {
