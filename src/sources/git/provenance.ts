@@ -214,8 +214,11 @@ export function forEachWantedLine(fd: number, wanted: ReadonlySet<string>, line:
   };
   let carry: Buffer | null = null;
   let position = 0;
-  const chunk = Buffer.allocUnsafe(readBytes);
+  let chunk = Buffer.allocUnsafe(readBytes);
   for (;;) {
+    // A line longer than a read (a commit subject can be megabytes) doubles the read size, so
+    // joining it up costs its length, not its length times the number of reads.
+    if (carry && carry.length >= chunk.length) chunk = Buffer.allocUnsafe(chunk.length * 2);
     const n = readSync(fd, chunk, 0, chunk.length, position);
     if (n === 0) break;
     position += n;
