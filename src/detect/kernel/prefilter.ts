@@ -17,8 +17,8 @@
 // automata were slower than four: their states no longer fit in registers). So the two tables it
 // reads sit at fixed addresses, where a table's base is a constant the compiler folds into the load
 // instruction, and both hold byte offsets into the step table rather than indices, so no shift is
-// needed: a step is three loads, two adds and a shift of the byte. Measured on 359 MB of curl's
-// blobs, the whole pass (with its JS) went from 1.12 to 1.40-1.45 GB/s. Classes are 16 bits wide,
+// needed: a step is three loads, two adds and a shift of the byte. On 360 MB of curl's blobs the
+// whole pass (with its JS) went from 0.98 to 1.24 GB/s (bench/walk-order-ab.mjs). Classes are 16 bits wide,
 // so any number of them fits (8-bit ones were 3% faster, but hold at most 64 classes).
 // CLASSES_AT and STEP_AT are exported for the JS side, which lays the tables out there.
 const CLASSES_AT: usize = 1024; // u16[256]              byte -> 4 * class
