@@ -65,6 +65,36 @@ describe('earlyIntroductions', () => {
     expect(e).toEqual(l);
   });
 
+  it('an early file that cannot be read back (EIO) is walked again after the scan: the same introductions, no throw', async () => {
+    const r = repo();
+    r.commit('a', { 'leak.env': 'K=1\n' });
+    r.commit('b', { 'leak.env': 'K=2\n', 'other.txt': 'x\n' });
+    const ids = ['HEAD~1:leak.env', 'HEAD:leak.env'].map((s) => r.git('rev-parse', s).trim());
+    const wanted = new Set(ids);
+    const expected = await introductionsOf(r.dir, ['--all'], wanted, []);
+    let calls = 0;
+    // Fails half way, after it has handed out lines: what it gave must not be kept half.
+    const failing: typeof forEachWantedLine = (fd, w, line) => {
+      calls++;
+      let n = 0;
+      forEachWantedLine(fd, w, (l) => {
+        if (++n === 2) throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', syscall: 'read', errno: -5 });
+        line(l);
+      });
+    };
+    const gaps: CoverageGap[] = [];
+    const got = await earlyIntroductions(r.dir, ['--all'], failing).finish(wanted, gaps);
+    expect(calls).toBe(1);
+    expect(got).toEqual(expected);
+    expect(got.size).toBe(2);
+    expect(gaps).toEqual([]);
+    // A defect of ours (not an error from the system) is not hidden by the fallback.
+    const buggy: typeof forEachWantedLine = () => {
+      throw new TypeError('not a system error');
+    };
+    await expect(earlyIntroductions(r.dir, ['--all'], buggy).finish(wanted, [])).rejects.toThrow(TypeError);
+  });
+
   it('a directory that is no repository: a gap, never a throw', async () => {
     const notRepo = mkdtempSync(join(tmpdir(), 'nhiscan-plain-'));
     const gaps: CoverageGap[] = [];

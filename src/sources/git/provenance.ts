@@ -115,10 +115,15 @@ function oldestFirst(byBlob: Map<string, Map<string, CommitInfo>>): Map<string, 
  * only we can enter, removed once read): its output (2.5 MB on express, 24.5 MB on curl) is neither
  * relayed by the scanning thread nor held in this process's memory meanwhile, and it is parsed for
  * the wanted blobs once the scan is done. Commit subjects can hold secrets, hence the mode. When no
- * such file can be made, finish runs the walk after the scan, as introductionsOf; the result and
- * its gaps are those of introductionsOf either way.
+ * such file can be made, or it cannot be read back, finish runs the walk after the scan, as
+ * introductionsOf; the result and its gaps are those of introductionsOf either way. `readLines` is
+ * the file's reader, given by tests that make reading it fail.
  */
-export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wanted: ReadonlySet<string>, gaps: CoverageGap[]): Promise<Map<string, Introduction[]>> } {
+export function earlyIntroductions(
+  repo: string,
+  revArgs: string[],
+  readLines: typeof forEachWantedLine = forEachWantedLine,
+): { finish(wanted: ReadonlySet<string>, gaps: CoverageGap[]): Promise<Map<string, Introduction[]>> } {
   const out = scratchFile('log');
   const stderr = { text: '' };
   let exited: Promise<number> = Promise.resolve(0);
@@ -152,7 +157,14 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
         if (failed) return await introductionsOf(repo, revArgs, wanted, gaps);
         const byBlob = new Map<string, Map<string, CommitInfo>>();
         const parse = introductionParser((blob, path, commit) => keepEarliest(byBlob, blob, path, commit), {}, wanted);
-        forEachWantedLine(out.readFd, wanted, parse.line);
+        try {
+          readLines(out.readFd, wanted, parse.line);
+        } catch (err) {
+          // The file could not be read back (EIO, a file system gone read-only or unmounted under
+          // it): walked again after the scan, like a failed git, rather than losing the report.
+          if (!isSystemError(err)) throw err;
+          return await introductionsOf(repo, revArgs, wanted, gaps);
+        }
         return oldestFirst(byBlob);
       } finally {
         closeSync(out.readFd);
@@ -160,6 +172,11 @@ export function earlyIntroductions(repo: string, revArgs: string[]): { finish(wa
       }
     },
   };
+}
+
+/** An error from the operating system (it carries a code such as EIO), not a defect of ours. */
+function isSystemError(err: unknown): boolean {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).syscall !== undefined;
 }
 
 /** Bytes read from the early file at a time. */
