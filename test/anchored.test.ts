@@ -78,6 +78,8 @@ describe('anchored matching', () => {
       const seen = (r: Rule) => new Matcher([r], 0).scan(text, 'src/app.txt').matches.map((m) => [m.start, m.end, m.secret, m.line, m.column]);
       const got = seen(rule);
       expect(got, rule.id).toEqual(seen({ ...rule, keywordsAreContext: true }));
+      // As bytes (ASCII, so read through ByteText): each try runs on the span it reads only.
+      expect(new Matcher([rule], 0).scan(Buffer.from(text), 'src/app.txt').matches.map((m) => [m.start, m.end, m.secret, m.line, m.column]), rule.id).toEqual(got);
       if (got.length) compared++;
       // Acceptance (entropy, placeholders, validators) may drop a match, never add one elsewhere.
       const found = searched(rule, text);
@@ -111,6 +113,11 @@ describe('anchored matching', () => {
             const seen = (r: Rule) => new Matcher([r], 0).scan(text, 'src/app.txt').matches.map((x) => [x.start, x.end, x.secret]);
             const got = seen(rule);
             expect(got, rule.id).toEqual(seen({ ...rule, keywordsAreContext: true }));
+            // The same text as bytes: read through ByteText when the variants are all ASCII.
+            const ascii = text.replace(/[^\x00-\x7f]/g, '?');
+            expect(new Matcher([rule], 0).scan(Buffer.from(ascii), 'src/app.txt').matches.map((x) => [x.start, x.end, x.secret]), rule.id).toEqual(
+              new Matcher([{ ...rule, keywordsAreContext: true }], 0).scan(ascii, 'src/app.txt').matches.map((x) => [x.start, x.end, x.secret]),
+            );
             found += got.length;
           }
         }

@@ -1,4 +1,5 @@
 import type { DecodeStep } from '../model.js';
+import { type ScanText, type TextLike, wholeText } from './text.js';
 
 export interface EncodedSpan {
   step: DecodeStep;
@@ -29,7 +30,7 @@ const STOP_RIGHT = new Set([...' \t\n\r\f\v"\'`<>'].map((c) => c.charCodeAt(0)))
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff || (c >= 0x2000 && (c <= 0x200a || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000)) || c === 0x1680;
 
 /** [start, end) pairs of percent-encoded runs in `text`, left to right, non-overlapping. */
-export function percentRuns(text: string): number[] {
+export function percentRuns(text: TextLike): number[] {
   const out: number[] = [];
   let from = 0;
   let coveredTo = 0;
@@ -126,7 +127,7 @@ function decodePercent(run: string): string | null {
  * `byteRuns` (start/end byte offsets of base64-alphabet runs in `bytes`, found by the prefilter's
  * pass over the bytes) replaces a base64 regex pass over the text when given.
  */
-export function encodedSpans(text: string, bytes?: Uint8Array, byteRuns?: number[]): EncodedSpan[] {
+export function encodedSpans(text: ScanText, bytes?: Uint8Array, byteRuns?: number[]): EncodedSpan[] {
   const spans: EncodedSpan[] = [];
   let budget = DECODE_LIMITS.maxDecodedBytes;
   const room = (): boolean => spans.length < DECODE_LIMITS.maxSpans && budget > 0;
@@ -157,7 +158,8 @@ export function encodedSpans(text: string, bytes?: Uint8Array, byteRuns?: number
   } else {
     BASE64_RUN.lastIndex = 0;
     let m: RegExpExecArray | null;
-    while (room() && (m = BASE64_RUN.exec(text)) !== null) {
+    const whole = wholeText(text);
+    while (room() && (m = BASE64_RUN.exec(whole)) !== null) {
       if (m[0].length <= DECODE_LIMITS.maxSpanLength) add('base64', m.index, m[0], decodeBase64(m[0]));
     }
   }

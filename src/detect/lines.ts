@@ -1,8 +1,10 @@
+import type { TextLike } from './text.js';
+
 /** Maps character offsets to 1-based line and column; built only for texts that have matches. */
 export class LineIndex {
   private readonly starts: number[] = [0];
 
-  constructor(private readonly text: string) {
+  constructor(private readonly text: TextLike) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 

@@ -310,3 +310,72 @@ export function matchAlphabet(pattern: RegExp): Alphabet | null {
     return null;
   }
 }
+
+/**
+ * How far outside its match `pattern` can read: `behind`, the longest lookbehind (and 1 for a
+ * boundary, ^ or $, which look at the character before); `ahead`, the longest lookahead past the
+ * match's end (and 1 for a boundary, which looks at the character after). Infinity when unbounded
+ * or unknown. With these, a try anchored at a hit reads nothing outside [hit - behind, end + ahead]
+ * for a match ending by `end`, so it can run on that span alone (matcher.ts, scanAnchored).
+ */
+export function lookaroundReach(pattern: RegExp): { behind: number; ahead: number } {
+  const reach = { behind: 0, ahead: 0 };
+  const visit = (node: AST.Node): void => {
+    switch (node.type) {
+      case 'Pattern':
+      case 'Group':
+      case 'CapturingGroup':
+        for (const alt of node.alternatives) visit(alt);
+        return;
+      case 'Alternative':
+        for (const e of node.elements) visit(e);
+        return;
+      case 'Quantifier':
+        visit(node.element);
+        return;
+      case 'Assertion':
+        if (node.kind === 'lookbehind' || node.kind === 'lookahead') {
+          // A boundary, ^ or $ inside reads one character further out (`(?=\s|$)`); a lookaround
+          // inside another is not worked out: the whole text is read instead.
+          const inner = innerAssertions(node);
+          const body = Math.max(0, ...node.alternatives.map(maxOf)) + (inner === 'boundary' ? 1 : 0);
+          if (node.kind === 'lookbehind') reach.behind = Math.max(reach.behind, body);
+          else reach.ahead = Math.max(reach.ahead, body);
+          if (inner === 'lookaround') reach.behind = reach.ahead = Infinity;
+        } else {
+          reach.behind = Math.max(reach.behind, 1);
+          reach.ahead = Math.max(reach.ahead, 1);
+        }
+        return;
+      case 'Character':
+      case 'CharacterClass':
+      case 'CharacterSet':
+      case 'ExpressionCharacterClass':
+      case 'Backreference':
+        return;
+      default:
+        reach.behind = reach.ahead = Infinity;
+    }
+  };
+  try {
+    visit(parse(pattern));
+  } catch {
+    return { behind: Infinity, ahead: Infinity };
+  }
+  return reach;
+}
+
+/** The assertions inside a lookaround: none, only boundaries (^, $, \b, \B), or a lookaround. */
+function innerAssertions(node: AST.LookaroundAssertion): 'none' | 'boundary' | 'lookaround' {
+  let found: 'none' | 'boundary' | 'lookaround' = 'none';
+  const visit = (n: AST.Node): void => {
+    if (n.type === 'Assertion') {
+      if (n.kind === 'lookahead' || n.kind === 'lookbehind') found = 'lookaround';
+      else if (found === 'none') found = 'boundary';
+    } else if (n.type === 'Group' || n.type === 'CapturingGroup') n.alternatives.forEach(visit);
+    else if (n.type === 'Alternative') n.elements.forEach(visit);
+    else if (n.type === 'Quantifier') visit(n.element);
+  };
+  node.alternatives.forEach(visit);
+  return found;
+}

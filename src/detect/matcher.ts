@@ -6,10 +6,11 @@ import { isDocumentedExample, isPlaceholder } from './placeholder.js';
 import { encodedSpans } from './decode.js';
 import { KeywordPrefilter } from './prefilter.js';
 import { LinearRegex } from './linear-regex.js';
-import { matchAlphabet, maxMatchLength, minMatchLength, startsWithKeyword, type Alphabet } from './match-span.js';
+import { lookaroundReach, matchAlphabet, maxMatchLength, minMatchLength, startsWithKeyword, type Alphabet } from './match-span.js';
 import type { Rule } from './rule.js';
 import { countDrop, type DropCounts } from './suppress.js';
 import { isStructuredCandidate, scanStructured } from './structured/index.js';
+import { ByteText, type ScanText, wholeText } from './text.js';
 
 export const INLINE_ALLOW = 'nhiscan:allow';
 
@@ -68,6 +69,8 @@ interface CompiledRule {
    */
   alphabet?: Alphabet | null;
   minLen?: number;
+  /** How far outside its match an anchored rule's regex reads (lookarounds, boundaries). */
+  around?: { behind: number; ahead: number };
   linear: LinearRegex | null;
 }
 
@@ -201,7 +204,7 @@ export class Matcher {
     const text = typeof input === 'string' ? input : decodeText(input);
     // Keyword hits are byte offsets: they are character offsets only in ASCII text.
     const result = this.scanText(text, candidates, path, bytes.length === text.length ? hits : undefined);
-    if (structured) this.scanStructured(text, path, result);
+    if (structured) this.scanStructured(wholeText(text), path, result);
     if (mayHoldEncoded) this.scanDecoded(text, path, this.decodeDepth, [], result, undefined, { bytes, runs });
     return result;
   }
@@ -270,7 +273,7 @@ export class Matcher {
    * span in the outermost text and records each decoding step.
    */
   private scanDecoded(
-    text: string,
+    text: ScanText,
     path: string,
     depth: number,
     outer: DecodeStep[],
@@ -309,7 +312,7 @@ export class Matcher {
    * Run the candidate rules over `text`. With `hits` (parallel to `candidates`), a windowed rule
    * runs only around its keyword hits; the rest, and every rule without hits, see the whole text.
    */
-  private scanText(text: string, candidates: number[], path: string, hits?: Array<number[] | null>): MatchResult {
+  private scanText(text: ScanText, candidates: number[], path: string, hits?: Array<number[] | null>): MatchResult {
     if (candidates.length === 0) return { matches: [], allowed: 0 };
     const lines: Lines = {};
     const taken: Claims = [];
@@ -326,7 +329,7 @@ export class Matcher {
       if (rule.structured) continue;
       if (re === null) {
         // Decided once per rule, so the built-in loop below keeps its shape and speed.
-        allowed += this.scanLinear(text, rule, linear!, taken, matches, path);
+        allowed += this.scanLinear(wholeText(text), rule, linear!, taken, matches, path);
         continue;
       }
       const at = compiled.whole ? null : hits?.[k];
@@ -342,7 +345,7 @@ export class Matcher {
       for (let w = 0; w < wins.length; w += 2) {
         const ws = wins[w]!;
         const we = wins[w + 1]!;
-        const sub = ws === 0 && we === n ? text : text.slice(ws, we);
+        const sub = ws === 0 && we === n ? wholeText(text) : text.slice(ws, we);
         re.lastIndex = 0;
         let found: RegExpExecArray | null;
         while ((found = re.exec(sub)) !== null) {
@@ -352,7 +355,7 @@ export class Matcher {
           // Near a cut edge the window hid context from lookarounds: confirm on the whole text.
           if ((ws > 0 && found.index < WINDOW.edge) || (we < n && found.index + found[0].length > sub.length - WINDOW.edge)) {
             sticky!.lastIndex = ws + found.index;
-            m = sticky!.exec(text);
+            m = sticky!.exec(wholeText(text));
             off = 0;
             if (m === null) continue;
           }
@@ -374,7 +377,7 @@ export class Matcher {
    * same matches as a search of the whole text: a search finds a match only where one starts, i.e.
    * at a hit, and a hit inside an earlier match is skipped as the search would skip past it.
    */
-  private scanAnchored(text: string, compiled: CompiledRule, at: number[], taken: Claims, matches: RawMatch[], lines: Lines, spans: number[]): number {
+  private scanAnchored(text: ScanText, compiled: CompiledRule, at: number[], taken: Claims, matches: RawMatch[], lines: Lines, spans: number[]): number {
     const sticky = compiled.sticky!;
     const pattern = compiled.rule.pattern as RegExp;
     const reach = (compiled.reach ??= maxMatchLength(pattern));
@@ -383,6 +386,7 @@ export class Matcher {
       compiled.minLen = minMatchLength(pattern);
     }
     const alphabet = compiled.alphabet;
+    const around = (compiled.around ??= lookaroundReach(pattern));
     const minLen = compiled.minLen!;
     const n = text.length;
     let allowed = 0;
@@ -403,14 +407,25 @@ export class Matcher {
         end = Math.min(end, p + 1);
       }
       spans.push(h, end);
-      sticky.lastIndex = h;
-      const m = sticky.exec(text);
+      // A match ends by `end` (the pattern's reach, and its alphabet's run), so the try reads
+      // nothing outside [h - behind, end + ahead]: an ASCII blob's bytes are made into a string of
+      // that span only, where the try finds what it would find in the whole text.
+      let str: string;
+      let off = 0;
+      if (typeof text === 'string' || around.behind === Infinity || around.ahead === Infinity) str = wholeText(text);
+      else {
+        off = Math.max(0, h - around.behind);
+        str = text.slice(off, Math.min(n, end + around.ahead));
+      }
+      sticky.lastIndex = h - off;
+      const m = sticky.exec(str);
       if (m === null) continue;
-      past = m.index + Math.max(1, m[0].length);
+      const at = m.index + off;
+      past = at + Math.max(1, m[0].length);
       const secret = m.groups?.secret;
       const span = m.indices?.groups?.secret;
       if (!secret || !span) continue;
-      allowed += this.accept(compiled.rule, text, secret, span[0], span[1], m.index, m.groups ?? {}, taken, matches, lines);
+      allowed += this.accept(compiled.rule, text, secret, span[0] + off, span[1] + off, at, m.groups ?? {}, taken, matches, lines);
     }
     return allowed;
   }
@@ -447,7 +462,7 @@ export class Matcher {
    */
   private accept(
     rule: Rule,
-    text: string,
+    text: ScanText,
     secret: string,
     start: number,
     end: number,
@@ -471,7 +486,15 @@ export class Matcher {
     let account: string | undefined;
     let identifier: string | undefined;
     if (rule.validate) {
-      const v = rule.validate(secret, { text, index, groups });
+      // Made a string only if the validator reads the text around the match (few do).
+      const v = rule.validate(secret, {
+        get text() {
+          return wholeText(text);
+        },
+        slice: (a, b) => text.slice(a, b),
+        index,
+        groups,
+      });
       if (!v.valid) {
         // The rule recognised the shape and ruled it out (a bad checksum, a rejected prefix): the
         // span is settled, so a later, vaguer rule does not report it again as a generic secret.
@@ -510,12 +533,12 @@ export class Matcher {
 }
 
 /**
- * UTF-8 text as a string. Most blobs are ASCII, where latin1 gives the same string (a one-byte
- * copy, measured 2-3x faster than UTF-8 decoding) and isAscii is a SIMD check.
+ * UTF-8 text to scan. Most blobs are ASCII (isAscii is a SIMD check): those stay bytes, read as
+ * strings only where the matcher looks (text.ts). Others are decoded whole.
  */
-function decodeText(bytes: Uint8Array): string {
+function decodeText(bytes: Uint8Array): ScanText {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return buf.toString(isAscii(buf) ? 'latin1' : 'utf8');
+  return isAscii(buf) ? new ByteText(buf) : buf.toString('utf8');
 }
 
 /** Shortest printable run a binary scan reads: shorter than any provider token worth finding. */

@@ -9,6 +9,11 @@ export type Validation =
 export interface MatchContext {
   /** The whole text the match came from, for validators that need surrounding structure. */
   text: string;
+  /**
+   * The text's characters [start, end): cheaper than `text` when only a little is read (an ASCII
+   * blob is made a whole string only when `text` is asked for, see text.ts).
+   */
+  slice?(start: number, end: number): string;
   index: number;
   groups: Record<string, string | undefined>;
 }

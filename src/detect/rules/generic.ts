@@ -16,9 +16,12 @@ const NON_AUTH_TOKEN = /(?:next|continuation|page|pagination|change|client_?requ
 
 /** The whole key name: the pattern is anchored on the keyword, so walk back to the identifier's start. */
 function fullName(ctx: MatchContext): { name: string; before: string } {
-  let start = ctx.index;
-  while (start > 0 && start > ctx.index - 80 && /[A-Za-z0-9_.-]/.test(ctx.text[start - 1]!)) start--;
-  return { name: ctx.text.slice(start, ctx.index) + (ctx.groups.name ?? ''), before: ctx.text[start - 1] ?? '' };
+  // At most 80 characters of name, and the one before it.
+  const from = Math.max(0, ctx.index - 81);
+  const head = ctx.slice ? ctx.slice(from, ctx.index) : ctx.text.slice(from, ctx.index);
+  let start = head.length;
+  while (start > 0 && start > head.length - 80 && /[A-Za-z0-9_.-]/.test(head[start - 1]!)) start--;
+  return { name: head.slice(start) + (ctx.groups.name ?? ''), before: head[start - 1] ?? '' };
 }
 
 function validateGeneric(value: string, ctx: MatchContext): Validation {
