@@ -274,3 +274,41 @@ describe('base64 runs', () => {
     expect(dropped).toBeGreaterThan(100);
   });
 });
+
+describe('keyword hits handed to the matcher', () => {
+  it('are each rule\'s keyword starts, ascending and once each, on both kernels and past the split kernel\'s quarters', () => {
+    // Overlapping keywords of one rule ("http" and "http://" start at one place), another rule
+    // sharing one, and a blob long enough to be split into quarters.
+    const rs = [rule('u', ['http', 'http://', 'tp:']), rule('v', ['http']), rule('w', ['zz'])];
+    const words = ['http://a', 'HTTP', 'xhttpx', 'tp:', 'zz', 'zzz', 'filler', 'filler', 'filler'];
+    let seed = 5;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const text = Array.from({ length: 3000 }, () => words[rand(words.length)]).join(' ');
+    const lower = text.toLowerCase();
+    const expected = (r: Rule) => {
+      const at = new Set<number>();
+      for (const k of r.keywords) for (let i = lower.indexOf(k); i !== -1; i = lower.indexOf(k, i + 1)) at.add(i);
+      return [...at].sort((a, b) => a - b);
+    };
+    for (const kernel of ['wasm', 'js']) {
+      const saved = process.env.NHISCAN_PREFILTER;
+      if (kernel === 'js') process.env.NHISCAN_PREFILTER = 'js';
+      try {
+        const pf = new KeywordPrefilter(rs);
+        const r = pf.pass(Buffer.from(text), false);
+        expect(r.rules).toEqual([0, 1, 2]);
+        // Both sides of the bound are seen: some rule gets its positions, and 'w' is common.
+        expect(r.hits.filter((h) => h !== null).length).toBeGreaterThan(0);
+        for (let k = 0; k < rs.length; k++) {
+          const want = expected(rs[k]!);
+          // Past MAX_HITS a keyword is common and the rule sees the whole text.
+          if (rs[k]!.keywords.some((kw) => expected(rule('x', [kw])).length > MAX_HITS)) expect(r.hits[k], `${kernel} ${rs[k]!.id}`).toBeNull();
+          else expect(r.hits[k], `${kernel} ${rs[k]!.id}`).toEqual(want);
+        }
+      } finally {
+        if (saved === undefined) delete process.env.NHISCAN_PREFILTER;
+        else process.env.NHISCAN_PREFILTER = saved;
+      }
+    }
+  });
+});

@@ -76,3 +76,20 @@ describe('the invariant windows rely on', () => {
     expect(maxMatchLength(/(?<![a-z])x(?=y)/)).toBe(1);
   });
 });
+
+describe('the count of characters the regexes read', () => {
+  it('unionLength gives what merging sorted pairs gives, on random overlapping and unsorted spans', async () => {
+    const { unionLength, unionLengthOfPairs } = await import('../src/detect/matcher.js');
+    let seed = 3;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    for (let t = 0; t < 300; t++) {
+      const pairs: number[] = [];
+      for (let i = 0, n = 1 + rand(40); i < n; i++) {
+        const lo = rand(t % 2 ? 100 : 5_000_000);
+        pairs.push(lo, lo + rand(300));
+      }
+      expect(unionLength(pairs)).toBe(unionLengthOfPairs(pairs));
+    }
+    expect(unionLength([5, 10, 0, 7, 20, 20, 8, 9])).toBe(10);
+  });
+});

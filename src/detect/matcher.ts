@@ -95,8 +95,30 @@ function windowSpan(pattern: RegExp): number {
 }
 
 /** Total length covered by [start, end) pairs. */
-function unionLength(pairs: number[]): number {
-  if (pairs.length === 2) return pairs[1]! - pairs[0]!;
+export function unionLength(pairs: number[]): number {
+  const count = pairs.length >> 1;
+  if (count === 1) return pairs[1]! - pairs[0]!;
+  // Sorted by start as numbers in a typed array, each key a start and its pair's index (exact in a
+  // double while both fit: starts below 2^31, fewer than 2^21 pairs), not pairs sorted by a comparator.
+  if (count >= 1 << 21) return unionLengthOfPairs(pairs);
+  const keys = new Float64Array(count);
+  for (let i = 0; i < count; i++) keys[i] = pairs[2 * i]! * (1 << 21) + i;
+  keys.sort();
+  let total = 0;
+  let end = -1;
+  for (let k = 0; k < count; k++) {
+    const i = keys[k]! % (1 << 21);
+    const lo = pairs[2 * i]!;
+    const hi = pairs[2 * i + 1]!;
+    if (hi <= end) continue;
+    total += hi - Math.max(lo, end);
+    end = hi;
+  }
+  return total;
+}
+
+/** unionLength for any number of pairs, sorted as pairs. */
+export function unionLengthOfPairs(pairs: number[]): number {
   const order: Claims = [];
   for (let i = 0; i < pairs.length; i += 2) order.push([pairs[i]!, pairs[i + 1]!]);
   order.sort((a, b) => a[0] - b[0]);
