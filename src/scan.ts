@@ -303,6 +303,12 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   if (plan.kind === 'history' || plan.kind === 'range') {
     const wanted = new Set(hits.filter((h) => h.matches.length || h.files.length).map((h) => h.key));
     opts.onPhase?.('attaching provenance');
+    // Which blobs HEAD holds is asked of git while provenance is parsed; its gap, if any, goes after
+    // provenance's, as when the two ran in turn.
+    const inHeadGaps: CoverageGap[] = [];
+    const inHeadAsked = orGap(() => blobsInHead(plan.repo, wanted), null, 'git ls-tree HEAD', inHeadGaps);
+    // Awaited below; a provenance step that throws must not leave it an unhandled rejection.
+    inHeadAsked.catch(() => undefined);
     if (source instanceof RangeSource) {
       provenance.introductions = source.introductions;
       stats.commits = source.commits;
@@ -320,7 +326,8 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
       }
     }
     // Unknown (null on findings) rather than a guessed "not in HEAD" when HEAD cannot be read.
-    const inHead = await orGap(() => blobsInHead(plan.repo, wanted), null, 'git ls-tree HEAD', gaps);
+    const inHead = await inHeadAsked;
+    gaps.push(...inHeadGaps);
     if (inHead) provenance.inHead = inHead;
   }
   timings.provenanceMs = Date.now() - mark;

@@ -229,17 +229,23 @@ export function forEachWantedLine(fd: number, wanted: ReadonlySet<string>, line:
     piece(d, from, b);
     return cr;
   };
-  let carry: Buffer | null = null;
+  // The part line a read ended in waits at the buffer's start, and the next read goes after it:
+  // only that part is copied, not every read joined to it.
+  let keep = 0;
   let position = 0;
-  let chunk = Buffer.allocUnsafe(readBytes);
+  let chunk = Buffer.allocUnsafe(Math.max(1, readBytes));
   for (;;) {
-    // A line longer than a read (a commit subject can be megabytes) doubles the read size, so
+    // A line longer than half the buffer (a commit subject can be megabytes) doubles it, so
     // joining it up costs its length, not its length times the number of reads.
-    if (carry && carry.length >= chunk.length) chunk = Buffer.allocUnsafe(chunk.length * 2);
-    const n = readSync(fd, chunk, 0, chunk.length, position);
+    if (keep * 2 > chunk.length) {
+      const bigger = Buffer.allocUnsafe(chunk.length * 2);
+      chunk.copy(bigger, 0, 0, keep);
+      chunk = bigger;
+    }
+    const n = readSync(fd, chunk, keep, chunk.length - keep, position);
     if (n === 0) break;
     position += n;
-    const d: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    const d = chunk.subarray(0, keep + n);
     let start = 0;
     // The next CR at or after `start`, found once and moved past only when passed (so no search
     // runs on to the end of the data for every line).
@@ -249,10 +255,13 @@ export function forEachWantedLine(fd: number, wanted: ReadonlySet<string>, line:
       cr = segment(d, start, nl, cr);
       start = nl + 1;
     }
-    // The part line waits for the rest (copied: the read buffer is reused).
-    carry = start < d.length ? Buffer.from(d.subarray(start)) : null;
+    keep = d.length - start;
+    if (keep > 0 && start > 0) chunk.copyWithin(0, start, d.length);
   }
-  if (carry) segment(carry, 0, carry.length, carry.indexOf(13));
+  if (keep > 0) {
+    const rest = chunk.subarray(0, keep);
+    segment(rest, 0, keep, rest.indexOf(13));
+  }
 }
 
 /**
