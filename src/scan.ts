@@ -49,8 +49,9 @@ export interface ScanOptions {
   /** Findings it covers are dropped; stale and expired entries are reported. */
   baseline?: Baseline | null;
   /**
-   * Threads for a full-history scan (each with its own matcher and cat-file); 1 scans on the main
-   * thread. The CLI defaults to the core count. Other sources are small and stay on one thread.
+   * Threads for a full-history scan (each with its own matcher and cat-file). With 1, a small
+   * history is scanned on the main thread and a larger one by one worker (see workerCount). The CLI
+   * defaults to the core count. Other sources are small and stay on one thread.
    */
   workers?: number | { auto: number };
   /**
@@ -58,6 +59,11 @@ export interface ScanOptions {
    * walk streams in walk order. Not a CLI option: tests set 0 to take the streaming path.
    */
   storeOrderBound?: number;
+  /**
+   * Packed KiB from which a one-worker history scan runs in the pool rather than on the main thread
+   * (default AUTO_MIN_PACKED_KIB). Not a CLI option: tests set 0 to take the pool with one worker.
+   */
+  poolMinKib?: number;
   /** Phase durations, for --debug. */
   onTimings?: (t: Record<string, number>) => void;
   /**
@@ -103,14 +109,26 @@ const AUTO_MIN_PACKED_KIB = 64 * 1024;
  * Threads for a full-history scan, and whether the history is small (under AUTO_MIN_PACKED_KIB):
  * only a small one's provenance walk runs beside the scan, since it keeps all of git log's output
  * (25 MB on curl) until the scan is done.
+ *
+ * `pooled`: a history of known size that is not small is scanned in the pool even with one worker.
+ * A worker's young generation is capped (WORKER_YOUNG_MB) and the main thread is left to the walk:
+ * on curl with --workers 1, node's peak went 225 -> 167 MiB and the wall time 0.94x (5 pairs, same
+ * report). A small one stays on the main thread, where a worker's start-up is not repaid: express
+ * (18 MiB packed) in the pool with one worker took 1.08x the wall time (9 pairs, same report).
  */
-async function workerCount(source: HistorySource, asked: ScanOptions['workers']): Promise<{ workers: number; small: boolean }> {
-  const kib = (await source.counts())?.kib ?? null;
+export function threadPlan(
+  kib: number | null,
+  asked: ScanOptions['workers'],
+  poolMinKib = AUTO_MIN_PACKED_KIB,
+): { workers: number; small: boolean; pooled: boolean } {
   // Size unknown (the command failed): one thread is always correct, just slower.
   const small = kib !== null && kib < AUTO_MIN_PACKED_KIB;
-  if (typeof asked === 'number') return { workers: asked, small };
-  if (!asked || asked.auto < 2 || kib === null) return { workers: 1, small };
-  return { workers: small ? 1 : asked.auto, small };
+  const workers = typeof asked === 'number' ? asked : !asked || asked.auto < 2 || kib === null || small ? 1 : asked.auto;
+  return { workers, small, pooled: workers > 1 || (kib !== null && kib >= poolMinKib) };
+}
+
+async function workerCount(source: HistorySource, o: ScanOptions): Promise<ReturnType<typeof threadPlan>> {
+  return threadPlan((await source.counts())?.kib ?? null, o.workers, o.poolMinKib);
 }
 
 /** Object lines per batch dealt to a scan worker. */
@@ -253,7 +271,8 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   // A git failure part-way keeps what was scanned so far and becomes a gap; anything else is a bug.
   const failures: CoverageGap[] = [];
   const fileMatcher = new FileMatcher(activeFileRules(config));
-  const { workers, small } = source instanceof HistorySource && !opts.allObjects ? await workerCount(source, opts.workers) : { workers: 1, small: false };
+  const { workers, small, pooled } =
+    source instanceof HistorySource && !opts.allObjects ? await workerCount(source, opts) : { workers: 1, small: false, pooled: false };
   // The provenance walk's git log runs beside the others when a core is left for it, writing into
   // a file that is parsed after the scan: beside the one walk of a repository of up to about a
   // million objects, whatever the worker count (the scan waits for that walk, which needs one
@@ -269,10 +288,13 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
   }
   let hits: BlobHits[];
   let stats: ScanStats;
+  timings.scanWorkers = 0;
   const poolGaps: CoverageGap[] = [];
-  if (source instanceof HistorySource && !opts.allObjects && workers > 1) {
+  if (source instanceof HistorySource && !opts.allObjects && pooled) {
     const history = source;
-    const pooled = await scanInPool(untilGitFails(source.objectBatches(POOL_BATCH), failures, plan.kind), {
+    // For --debug: how many scan workers ran (none: the main thread scanned).
+    timings.scanWorkers = workers;
+    const inPool = await scanInPool(untilGitFails(source.objectBatches(POOL_BATCH), failures, plan.kind), {
       workers,
       repo: source.repo,
       maxFileSize: opts.maxFileSize,
@@ -283,9 +305,9 @@ export async function runScan(plan: Plan, opts: ScanOptions): Promise<Report> {
       onProgress: opts.onProgress,
       storeOrdered: () => history.storeOrdered,
     });
-    ({ hits, stats } = pooled);
-    poolGaps.push(...pooled.gaps);
-    source.missing.push(...pooled.missing);
+    ({ hits, stats } = inPool);
+    poolGaps.push(...inPool.gaps);
+    source.missing.push(...inPool.missing);
     source.noteMissing();
   } else {
     ({ hits, stats } = await scanItems(untilGitFails(source.items(), failures, plan.kind), matcher, fileMatcher, opts.onProgress, skipPath));

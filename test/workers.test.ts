@@ -2,7 +2,9 @@
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { threadPlan } from '../src/scan.js';
 import { runCli, tempRepos } from './helpers/git.js';
+import { scan } from './helpers/scan.js';
 import { awsKeyId, githubToken } from './helpers/secrets.js';
 
 const repo = tempRepos();
@@ -93,6 +95,47 @@ describe('--workers', () => {
     const twoC = report(['scan', c.dir, '-f', 'json', '--workers', '2']);
     expect(oneC.code).toBe(3);
     expect(twoC.rep.coverage.gaps).toEqual(oneC.rep.coverage.gaps);
+  });
+
+  it('one thread: a small history on the main thread, a larger one in a one-worker pool, with the same report', async () => {
+    const r = repo();
+    for (let i = 0; i < 12; i++) {
+      const files: Record<string, string> = {};
+      for (let j = 0; j < 30; j++) files[`src/m${j}.js`] = `// rev ${i}.${j}\nexport const v = ${i * 100 + j};\n`;
+      if (i % 4 === 1) files[`cfg/t${i}.env`] = `GITHUB_TOKEN=${githubToken()}\n`;
+      if (i === 6) files['cfg/aws.env'] = `AWS_ACCESS_KEY_ID=${awsKeyId('123456789012')}\n`;
+      r.commit(`c${i}`, files);
+      if (i === 8) r.remove('cfg/t1.env');
+    }
+    const run = async (poolMinKib?: number) => {
+      const timings: Record<string, number> = {};
+      const rep = (await scan(r.dir, { workers: 1, poolMinKib, onTimings: (t) => Object.assign(timings, t) })) as unknown as Record<string, unknown>;
+      const { generatedAt: _g, ...rest } = rep;
+      const summary = { ...(rest.summary as Record<string, unknown>) };
+      delete summary.durationMs;
+      return { rep: { ...rest, summary } as Record<string, unknown>, workers: timings.scanWorkers };
+    };
+    const main = await run();
+    const pooled = await run(0);
+    expect(main.workers).toBe(0);
+    expect(pooled.workers).toBe(1);
+    expect(JSON.stringify(pooled.rep)).toBe(JSON.stringify(main.rep));
+    expect((main.rep.findings as unknown[]).length).toBe(4);
+  });
+
+  it('plans threads by packed size: auto uses the cores only past the threshold, and one worker is pooled past it', () => {
+    const big = 64 * 1024;
+    expect(threadPlan(big - 1, { auto: 8 })).toEqual({ workers: 1, small: true, pooled: false });
+    expect(threadPlan(big, { auto: 8 })).toEqual({ workers: 8, small: false, pooled: true });
+    expect(threadPlan(big, { auto: 1 })).toEqual({ workers: 1, small: false, pooled: true });
+    expect(threadPlan(big, 1)).toEqual({ workers: 1, small: false, pooled: true });
+    expect(threadPlan(big - 1, 1)).toEqual({ workers: 1, small: true, pooled: false });
+    // An asked count is kept whatever the size; an unknown size is never pooled for one thread.
+    expect(threadPlan(10, 3)).toEqual({ workers: 3, small: true, pooled: true });
+    expect(threadPlan(null, { auto: 8 })).toEqual({ workers: 1, small: false, pooled: false });
+    expect(threadPlan(null, 1)).toEqual({ workers: 1, small: false, pooled: false });
+    expect(threadPlan(null, undefined)).toEqual({ workers: 1, small: false, pooled: false });
+    expect(threadPlan(10, 1, 0)).toEqual({ workers: 1, small: true, pooled: true });
   });
 
   it('takes auto, and rejects a worker count that is not a whole number from 1 to 256', () => {
