@@ -104,9 +104,13 @@ describe('--workers', () => {
       for (let j = 0; j < 30; j++) files[`src/m${j}.js`] = `// rev ${i}.${j}\nexport const v = ${i * 100 + j};\n`;
       if (i % 4 === 1) files[`cfg/t${i}.env`] = `GITHUB_TOKEN=${githubToken()}\n`;
       if (i === 6) files['cfg/aws.env'] = `AWS_ACCESS_KEY_ID=${awsKeyId('123456789012')}\n`;
+      if (i === 3) files['gone.txt'] = 'content that will be lost\n';
       r.commit(`c${i}`, files);
       if (i === 8) r.remove('cfg/t1.env');
     }
+    // A blob the walk names and cat-file cannot read: the same gap from either path.
+    const gone = r.git('rev-parse', 'HEAD:gone.txt').trim();
+    unlinkSync(join(r.dir, '.git', 'objects', gone.slice(0, 2), gone.slice(2)));
     const run = async (poolMinKib?: number) => {
       const timings: Record<string, number> = {};
       const rep = (await scan(r.dir, { workers: 1, poolMinKib, onTimings: (t) => Object.assign(timings, t) })) as unknown as Record<string, unknown>;
@@ -121,6 +125,9 @@ describe('--workers', () => {
     expect(pooled.workers).toBe(1);
     expect(JSON.stringify(pooled.rep)).toBe(JSON.stringify(main.rep));
     expect((main.rep.findings as unknown[]).length).toBe(4);
+    const coverage = main.rep.coverage as { complete: boolean; gaps: unknown[] };
+    expect(coverage.complete).toBe(false);
+    expect(JSON.stringify(coverage.gaps)).toContain(gone);
   });
 
   it('plans threads by packed size: auto uses the cores only past the threshold, and one worker is pooled past it', () => {
