@@ -1,7 +1,7 @@
 // Rule regexes run only in windows around their keyword hits; these tests pin what that may not change.
 import { describe, expect, it } from 'vitest';
 import { Matcher } from '../src/detect/matcher.js';
-import { maxMatchLength } from '../src/detect/match-span.js';
+import { lookaroundReach, maxMatchLength, minMatchLength } from '../src/detect/match-span.js';
 import type { Rule } from '../src/detect/rule.js';
 import { builtinRules } from '../src/detect/rules/index.js';
 import { githubToken } from './helpers/secrets.js';
@@ -74,6 +74,24 @@ describe('the invariant windows rely on', () => {
     expect(maxMatchLength(/(?<q>["']?)x{3}\k<q>/)).toBe(5);
     expect(maxMatchLength(/a+/)).toBe(Infinity);
     expect(maxMatchLength(/(?<![a-z])x(?=y)/)).toBe(1);
+  });
+
+  it('answers each question of the pattern asked, with questions of different patterns interleaved (the parse is memoised)', () => {
+    const a = /(?<=k)ab{2,5}c/;
+    const b = /x{3}(?!z)/;
+    // Same source, other object: its own answers, not a stale tree's.
+    const a2 = new RegExp(a.source);
+    for (let i = 0; i < 2; i++) {
+      expect(maxMatchLength(a)).toBe(7);
+      expect(maxMatchLength(b)).toBe(3);
+      expect(minMatchLength(a)).toBe(4);
+      expect(lookaroundReach(b)).toEqual(lookaroundReach(new RegExp(b.source)));
+      expect(minMatchLength(b)).toBe(3);
+      expect(maxMatchLength(a2)).toBe(7);
+      expect(maxMatchLength(/q{9}/)).toBe(9);
+    }
+    expect(lookaroundReach(a).behind).toBeGreaterThan(0);
+    expect(lookaroundReach(b).ahead).toBeGreaterThan(0);
   });
 });
 
