@@ -1,4 +1,5 @@
 import { isAscii } from 'node:buffer';
+import { Claims, type Claim } from './claims.js';
 import type { CoverageGap, DecodeStep } from '../model.js';
 import { shannonEntropy } from './entropy.js';
 import { LineIndex } from './lines.js';
@@ -34,7 +35,7 @@ export interface MatchResult {
   /** Matches silenced by an inline `nhiscan:allow` comment. */
   allowed: number;
   /** Spans a rule settled (reported, allowed or rejected by its validator): no later stage claims them. */
-  claimed?: Claims;
+  claimed?: Claim[];
 }
 
 export interface MatcherOptions {
@@ -119,7 +120,7 @@ export function unionLength(pairs: number[]): number {
 
 /** unionLength for any number of pairs, sorted as pairs. */
 export function unionLengthOfPairs(pairs: number[]): number {
-  const order: Claims = [];
+  const order: Array<[number, number]> = [];
   for (let i = 0; i < pairs.length; i += 2) order.push([pairs[i]!, pairs[i + 1]!]);
   order.sort((a, b) => a[0] - b[0]);
   let total = 0;
@@ -240,7 +241,7 @@ export class Matcher {
     // A generic rule's guess from the text around a value gives way to the parsed key path.
     const generic = (m: RawMatch): boolean => isGeneric(m.rule);
     // What a generic rule claimed (reported, or ruled out by its own looser judgement) is open here.
-    const taken: Claims = (into.claimed ?? into.matches.map((m): Claim => [m.start, m.end, generic(m)])).filter(([, , g]) => !g);
+    const taken = Claims.of((into.claimed ?? into.matches.map((m): Claim => [m.start, m.end, generic(m)])).filter(([, , g]) => !g));
     const lines: Lines = {};
     const found: RawMatch[] = [];
     for (const hit of scanStructured(text, path)) {
@@ -253,8 +254,8 @@ export class Matcher {
       if (hit.encoded && found.length > before) found[before]!.decoded = [{ encoding: hit.encoded, start: hit.start, end: hit.end }];
     }
     if (found.length === 0) return;
-    const overlaps = (m: RawMatch): boolean => found.some((f) => m.start < f.end && m.end > f.start);
-    into.matches = [...into.matches.filter((m) => !(generic(m) && overlaps(m))), ...found].sort((a, b) => a.start - b.start);
+    const spans = Claims.of(found.map((f): Claim => [f.start, f.end]));
+    into.matches = [...into.matches.filter((m) => !(generic(m) && spans.overlaps(m.start, m.end))), ...found].sort((a, b) => a.start - b.start);
   }
 
   /**
@@ -337,7 +338,7 @@ export class Matcher {
   private scanText(text: ScanText, candidates: number[], path: string, hits?: Array<number[] | null>): MatchResult {
     if (candidates.length === 0) return { matches: [], allowed: 0 };
     const lines: Lines = {};
-    const taken: Claims = [];
+    const taken = new Claims();
     const matches: RawMatch[] = [];
     let allowed = 0;
 
@@ -391,7 +392,7 @@ export class Matcher {
       }
     }
     this.regexChars += unionLength(spans);
-    return { matches, allowed, claimed: taken };
+    return { matches, allowed, claimed: taken.list };
   }
 
   /**
@@ -494,13 +495,15 @@ export class Matcher {
     matches: RawMatch[],
     lines: Lines,
   ): number {
+    // An empty span is no secret (and would not be a claim the index below can hold).
+    if (end <= start) return 0;
     // Earlier rules are more specific; a later rule never re-reports the same span.
-    if (taken.some(([s, e]) => start < e && end > s)) return 0;
+    if (taken.overlaps(start, end)) return 0;
     // Cheapest test first: entropy rejects most generic candidates before the placeholder regexes run.
     if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return 0;
     if (rule.allowPlaceholders ? isDocumentedExample(secret) : isPlaceholder(secret)) {
       // Ruled out like a failed validation: the span is settled, and counted once.
-      taken.push([start, end, isGeneric(rule)]);
+      taken.add(start, end, isGeneric(rule));
       countDrop(this.dropped, 'placeholder');
       return 0;
     }
@@ -520,7 +523,7 @@ export class Matcher {
       if (!v.valid) {
         // The rule recognised the shape and ruled it out (a bad checksum, a rejected prefix): the
         // span is settled, so a later, vaguer rule does not report it again as a generic secret.
-        taken.push([start, end, isGeneric(rule)]);
+        taken.add(start, end, isGeneric(rule));
         return 0;
       }
       validation = v.detail;
@@ -528,7 +531,7 @@ export class Matcher {
       identifier = v.identifier;
     }
     lines.index ??= new LineIndex(text);
-    taken.push([start, end, isGeneric(rule)]);
+    taken.add(start, end, isGeneric(rule));
     const lineText = lines.index.lineAt(start);
     if (lineText.includes(INLINE_ALLOW)) {
       countDrop(this.dropped, 'inline-allow');
@@ -595,9 +598,6 @@ function offInBinary(rule: Rule): boolean {
   return isGeneric(rule) || Boolean(rule.structured) || Boolean(rule.paths) || Boolean(rule.keywordsAreContext) || CONTEXT_PROVIDERS.has(rule.provider);
 }
 
-/** A span a rule settled, and whether that rule was a generic one (the structured stage may take it over). */
-type Claim = [number, number, boolean?];
-type Claims = Claim[];
 
 function isGeneric(rule: Rule): boolean {
   return rule.id.startsWith('generic-');
