@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { OutputError, UsageError } from '../errors.js';
 import { atLeast, finalizeReport, isSeverity, type Report, type Severity } from '../model.js';
 import { escapeControl } from '../report/escape.js';
-import { FORMATS, render, type Format, type RenderOptions } from '../report/index.js';
+import { FORMATS, renderPieces, type Format, type RenderOptions } from '../report/index.js';
 import { selectRules, showAtLeast, type ReportFlags } from './report-options.js';
 
 export interface GlobalFlags {
@@ -53,14 +53,14 @@ export function resolveFormat(format: string | undefined): Format {
  * device or pipe (`-o /dev/null`, `-o /dev/stdout`) holds nothing afterwards, and as root a chmod
  * would take /dev/null away from every other user of the machine (it did, on ours).
  */
-export async function writePrivateFile(path: string, text: string): Promise<void> {
+export async function writePrivateFile(path: string, text: string | readonly string[]): Promise<void> {
   let fh;
   let regular = false;
   try {
     fh = await open(path, 'w', 0o600);
     regular = (await fh.stat()).isFile();
     if (regular) await fh.chmod(0o600);
-    await fh.writeFile(text);
+    for (const piece of typeof text === 'string' ? [text] : text) await fh.writeFile(piece);
   } catch (err) {
     throw new OutputError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? 'write failed'}`);
   } finally {
@@ -74,7 +74,11 @@ export async function writePrivateFile(path: string, text: string): Promise<void
  * Write to stdout and wait until the bytes are handed to the OS. A closed pipe (EPIPE), a full
  * disk (ENOSPC) or any other write error becomes an OutputError (exit 3), never a crash.
  */
-export function writeStdout(text: string): Promise<void> {
+export async function writeStdout(text: string | readonly string[]): Promise<void> {
+  for (const piece of typeof text === 'string' ? [text] : text) await writeStdoutPiece(piece);
+}
+
+function writeStdoutPiece(text: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const fail = (err: NodeJS.ErrnoException) => {
       process.stdout.off('error', fail);
@@ -106,7 +110,7 @@ export function reportWidth(output: string | undefined): number {
 
 /** Reports go to stdout or to a 0600 file: a report can hold secrets with --show-secrets. */
 export async function emit(report: Report, format: Format, output: string | undefined, flags: GlobalFlags & ReportFlags, extra: Partial<RenderOptions> = {}): Promise<void> {
-  const text = await render(report, format, {
+  const text = await renderPieces(report, format, {
     color: output ? false : useColor(flags, process.stdout),
     width: reportWidth(output),
     verbose: Boolean(flags.verbose),

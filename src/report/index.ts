@@ -1,5 +1,5 @@
 import { finalizeReport, type Report } from '../model.js';
-import { renderJson, renderJsonl } from './json.js';
+import { jsonChunks, jsonlChunks } from './json.js';
 import { maskSecrets } from './mask.js';
 
 export const FORMATS = ['text', 'json', 'jsonl', 'sarif'] as const;
@@ -22,21 +22,29 @@ export interface RenderOptions {
 }
 
 export async function render(unmasked: Report, format: Format, opts: RenderOptions): Promise<string> {
+  return (await renderPieces(unmasked, format, opts)).join('');
+}
+
+/**
+ * The report as pieces to write in turn. JSON and JSON Lines come in pieces of about 1 MiB, so a
+ * report of any size is written (one string of it could pass V8's longest); the others are one.
+ */
+export async function renderPieces(unmasked: Report, format: Format, opts: RenderOptions): Promise<string[]> {
   // Masking is the last stage before any writer: no field can carry a secret past it. The
   // envelope (order, `where` on every finding, `targets`) is filled first, for every writer alike.
   const report = maskSecrets(finalizeReport(unmasked));
   switch (format) {
     case 'json':
-      return renderJson(report);
+      return jsonChunks(report);
     case 'jsonl':
-      return renderJsonl(report);
+      return jsonlChunks(report);
     case 'sarif':
-      return (await import('./sarif.js')).renderSarif(report);
+      return [(await import('./sarif.js')).renderSarif(report)];
     case 'csv':
-      return (await import('./csv.js')).renderCsv(report);
+      return [(await import('./csv.js')).renderCsv(report)];
     case 'markdown':
-      return (await import('./markdown.js')).renderMarkdown(report);
+      return [(await import('./markdown.js')).renderMarkdown(report)];
     case 'text':
-      return (await import('./text.js')).renderText(report, opts);
+      return [(await import('./text.js')).renderText(report, opts)];
   }
 }
