@@ -50,7 +50,7 @@ export interface ScanOptions {
   baseline?: Baseline | null;
   /**
    * Threads for a full-history scan (each with its own matcher and cat-file). With 1, a small
-   * history is scanned on the main thread and a larger one by one worker (see workerCount). The CLI
+   * history is scanned on the main thread and a larger one by one worker (see threadPlan). The CLI
    * defaults to the core count. Other sources are small and stay on one thread.
    */
   workers?: number | { auto: number };

@@ -11,7 +11,7 @@ import { runCli } from './helpers/git.js';
 
 const demo = JSON.parse(runCli(['audit', '--demo', '-f', 'json']).stdout) as Report;
 
-/** The demo's findings, many times over, with hostile characters in their paths and titles. */
+/** The demo's findings, many times over, with hostile characters in their titles and the target. */
 function big(copies: number): Report {
   const hostile = ['a\u2028b', 'bidi\u202ename', 'del\u007f', 'nl\nquote"back\\', 'findings": []', '\u0085c1'];
   const findings: Finding[] = [];

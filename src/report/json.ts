@@ -1,10 +1,6 @@
 import type { Report } from '../model.js';
 import { jsonSafe } from './escape.js';
 
-export function renderJson(report: Report): string {
-  return jsonChunks(report).join('');
-}
-
 /**
  * Pieces of at least this many characters: few enough writes, and far below V8's longest string
  * (2^29 - 24 characters, which one string of a JSON report of about 280,000 findings passes).
@@ -55,10 +51,6 @@ export function jsonChunks(report: Report): string[] {
 }
 
 /** One finding per line, then the summary as a final record, for `jq -c` and log shippers. */
-export function renderJsonl(report: Report): string {
-  return jsonlChunks(report).join('');
-}
-
 export function jsonlChunks(report: Report): string[] {
   function* parts(): Generator<string> {
     for (const f of report.findings) yield `${jsonSafe(JSON.stringify({ type: 'finding', ...f }))}\n`;
