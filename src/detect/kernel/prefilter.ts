@@ -214,14 +214,20 @@ function textLike(data: usize, a: i32, b: i32): bool {
   return k;
 }
 
+// The alphabet as nibble tables: a byte is of it when the groups its high nibble allows and the
+// groups its low nibble allows share a bit. Groups: bit 0 `+` `-` `/` (high 2, low B D F), bit 1
+// the digits (3, 0-9), bit 2 A-O and a-o (4 and 6, 1-F), bit 3 P-Z and `_` (5, 0-A and F), bit 4
+// p-z (7, 0-A). High nibbles 8-F allow none. Two table lookups and an AND replace eleven compares
+// and ORs; the search it feeds cost a fifth of the keyword kernel's time.
+const HI_GROUPS = i8x16(0, 0, 1, 2, 4, 8, 4, 16, 0, 0, 0, 0, 0, 0, 0, 0);
+const LO_GROUPS = i8x16(26, 30, 30, 30, 30, 30, 30, 30, 30, 30, 28, 5, 4, 5, 4, 13);
+
 /** One bit a byte of data[p, p+16): set for the base64 and base64url alphabets (BASE64_MASK in ../prefilter.ts). */
 @inline function alphabet16(p: usize): u64 {
   const c = v128.load(p);
-  // OR 0x20 folds A-Z onto a-z and moves no other byte into a-z.
-  const letter = i8x16.lt_u(i8x16.sub(v128.or(c, i8x16.splat(0x20)), i8x16.splat(0x61)), i8x16.splat(26));
-  const digit = i8x16.lt_u(i8x16.sub(c, i8x16.splat(0x30)), i8x16.splat(10));
-  const sign = v128.or(v128.or(i8x16.eq(c, i8x16.splat(0x2b)), i8x16.eq(c, i8x16.splat(0x2f))), v128.or(i8x16.eq(c, i8x16.splat(0x5f)), i8x16.eq(c, i8x16.splat(0x2d))));
-  return <u64>i8x16.bitmask(v128.or(v128.or(letter, digit), sign));
+  const hi = i8x16.swizzle(HI_GROUPS, i8x16.shr_u(c, 4));
+  const lo = i8x16.swizzle(LO_GROUPS, v128.and(c, i8x16.splat(0x0f)));
+  return <u64>(~i8x16.bitmask(i8x16.eq(v128.and(hi, lo), i8x16.splat(0))) & 0xffff);
 }
 
 @inline function alphabet64(p: usize): u64 {
