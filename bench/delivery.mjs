@@ -73,6 +73,8 @@ async function readOnly(mode, repo) {
           return exit;
         })());
       }
+      // Written without waiting, so each cat-file always has its next ids (the pool holds at most
+      // four batches per worker): if anything this errs towards faster reading, as a bound should.
       r.child.stdin.write(`${lines.join('\n')}\n`, 'latin1');
     }
     for (const r of readers) {
